@@ -1,0 +1,175 @@
+"""Dipole Green tensors of free space and their gradients.
+
+The full electromagnetic dipole Green tensor, Eq. (2) of the paper, is for
+``r != 0`` (Eq. 4)
+
+.. math::
+    \\mathbf G(\\mathbf r) = \\frac{e^{ikr}}{4\\pi}\\Big[
+      \\frac{3\\hat r\\otimes\\hat r - 1}{r^3}(1 - ikr)
+      + k^2\\frac{1 - \\hat r\\otimes\\hat r}{r}\\Big]
+    = A(r)\\,\\mathbb 1 + B(r)\\,\\hat r\\otimes\\hat r ,
+
+with ``A = e^{ikr}(k^2 r^2 + ikr - 1)/(4 pi r^3)`` and
+``B = e^{ikr}(3 - 3ikr - k^2 r^2)/(4 pi r^3)``.  Setting ``k = 0`` gives the
+electrostatic tensor ``G0`` of Eq. (9).  The scattered field of a dipole ``p``
+at the origin is ``E = G(r) p / epsilon_0`` (Eq. 1).
+
+Gradients are analytic:
+``d_a G_bc = A' rh_a delta_bc + B' rh_a rh_b rh_c
++ B (delta_ab rh_c + delta_ac rh_b - 2 rh_a rh_b rh_c)/r`` with
+``A' = e^{ikr}(i k^3 r^3 - 2 k^2 r^2 - 3ikr + 3)/(4 pi r^4)`` and
+``B' = e^{ikr}(-i k^3 r^3 + 4 k^2 r^2 + 9ikr - 9)/(4 pi r^4)``.
+The gradient array has index order ``[..., a, b, c] = d G_bc / d r_a``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "dyadic_green",
+    "dyadic_green_gradient",
+    "electrostatic_green",
+    "electrostatic_green_gradient",
+    "far_field_green",
+]
+
+
+def _check_r(r, name="r"):
+    r = np.asarray(r, dtype=float)
+    if r.ndim == 0 or r.shape[-1] != 3:
+        raise ValueError(f"{name} must have shape (..., 3); got shape {r.shape}")
+    if not np.all(np.isfinite(r)):
+        raise ValueError(f"{name} must be finite")
+    dist = np.linalg.norm(r, axis=-1)
+    if np.any(dist == 0.0):
+        raise ValueError(
+            f"{name} must be nonzero: the Green tensor is singular at r = 0 "
+            "(coincident particles)"
+        )
+    return r, dist
+
+
+def _check_k(k):
+    k = float(k)
+    if not np.isfinite(k) or k < 0:
+        raise ValueError(f"k must be a finite wave number >= 0 (1/m); got {k!r}")
+    return k
+
+
+def _radial_parts(dist, k):
+    """A(r), B(r) and their radial derivatives; see the module docstring."""
+    kr = k * dist
+    ph = np.exp(1j * kr) / (4.0 * np.pi)
+    r3 = dist**3
+    r4 = dist**4
+    A = ph * (kr**2 + 1j * kr - 1.0) / r3
+    B = ph * (3.0 - 3j * kr - kr**2) / r3
+    dA = ph * (1j * kr**3 - 2.0 * kr**2 - 3j * kr + 3.0) / r4
+    dB = ph * (-1j * kr**3 + 4.0 * kr**2 + 9j * kr - 9.0) / r4
+    return A, B, dA, dB
+
+
+def dyadic_green(r, k):
+    """Full electromagnetic dipole Green tensor, Eq. (4) (= Eq. 2 for r != 0).
+
+    Parameters
+    ----------
+    r : array_like, shape (..., 3)
+        Separation vector(s) in metres; must be nonzero and finite.
+    k : float
+        Wave number ``k_L = omega_L / c`` in 1/m (``k = 0`` gives Eq. 9).
+
+    Returns
+    -------
+    ndarray, shape (..., 3, 3), complex
+        ``G(r)`` in 1/m^3, symmetric in its two tensor indices.
+
+    Raises
+    ------
+    ValueError
+        If ``r`` has the wrong shape, is not finite or is zero, or if ``k``
+        is negative or not finite.
+    """
+    r, dist = _check_r(r)
+    k = _check_k(k)
+    A, B, _, _ = _radial_parts(dist, k)
+    rh = r / dist[..., None]
+    eye = np.eye(3)
+    return A[..., None, None] * eye + B[..., None, None] * rh[..., :, None] * rh[..., None, :]
+
+
+def dyadic_green_gradient(r, k):
+    """Analytic gradient of the dipole Green tensor of Eq. (4).
+
+    Parameters
+    ----------
+    r : array_like, shape (..., 3)
+        Separation vector(s) in metres (nonzero, finite).
+    k : float
+        Wave number in 1/m (``k >= 0``).
+
+    Returns
+    -------
+    ndarray, shape (..., 3, 3, 3), complex
+        ``out[..., a, b, c] = dG_bc/dr_a`` in 1/m^4.
+    """
+    r, dist = _check_r(r)
+    k = _check_k(k)
+    A, B, dA, dB = _radial_parts(dist, k)
+    rh = r / dist[..., None]
+    eye = np.eye(3)
+    rrr = rh[..., :, None, None] * rh[..., None, :, None] * rh[..., None, None, :]
+    d_ab_rc = eye[:, :, None] * rh[..., None, None, :]
+    d_ac_rb = eye[:, None, :] * rh[..., None, :, None]
+    a_dbc = rh[..., :, None, None] * eye[None, :, :]
+    x = lambda s: s[..., None, None, None]  # noqa: E731
+    return (
+        x(dA) * a_dbc
+        + x(dB) * rrr
+        + x(B / dist) * (d_ab_rc + d_ac_rb - 2.0 * rrr)
+    )
+
+
+def electrostatic_green(r):
+    """Electrostatic dipole Green tensor ``G0``, Eq. (9) (k = 0 limit of Eq. 4).
+
+    Parameters
+    ----------
+    r : array_like, shape (..., 3)
+        Separation vector(s) in metres (nonzero, finite).
+
+    Returns
+    -------
+    ndarray, shape (..., 3, 3), real
+        ``(3 r r - r^2 1) / (4 pi r^5)`` in 1/m^3.
+    """
+    return dyadic_green(r, 0.0).real
+
+
+def electrostatic_green_gradient(r):
+    """Analytic gradient of ``G0`` (Eq. 9), index order ``[..., a, b, c] = d_a G0_bc``."""
+    return dyadic_green_gradient(r, 0.0).real
+
+
+def far_field_green(r, k):
+    """Far-field (radiation-zone) part of Eq. (4): ``k^2 e^{ikr}(1 - rh rh)/(4 pi r)``.
+
+    This is the only part kept in the linearised array model of Sec. V A
+    (text below Eq. 80).
+
+    Parameters
+    ----------
+    r : array_like, shape (..., 3)
+        Separation vector(s) in metres (nonzero, finite).
+    k : float
+        Wave number in 1/m.
+
+    Returns
+    -------
+    ndarray, shape (..., 3, 3), complex
+    """
+    r, dist = _check_r(r)
+    k = _check_k(k)
+    rh = r / dist[..., None]
+    proj = np.eye(3) - rh[..., :, None] * rh[..., None, :]
+    return (k**2 * np.exp(1j * k * dist) / (4.0 * np.pi * dist))[..., None, None] * proj

@@ -1,0 +1,79 @@
+"""Sphinx extension that keeps the rendered book self-contained and offline.
+
+* MathJax 3 is served from the site itself: the ``es5`` bundle of the PyPI
+  package ``django-static-mathjax`` (MathJax 3.2.2) is copied to
+  ``_static/mathjax/`` and ``mathjax_path`` points there, so no page loads
+  anything from a CDN.
+* Every notebook page gets an ``.ipynb`` entry in the download menu of
+  sphinx-book-theme next to the ``.md`` source: the executed notebook is
+  copied to ``_sources/<page>.ipynb``.  (The theme offers this only when a
+  launch button is configured, which an offline book does not have.)
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+MATHJAX_TARGET = "_static/mathjax"
+MATHJAX_ENTRY = "tex-chtml-full.js"
+
+
+def mathjax_source() -> Path:
+    """Folder of the bundled MathJax 3 ``es5`` build."""
+    import mathjax  # provided by django-static-mathjax
+
+    base = Path(mathjax.__file__).resolve().parent / "static" / "mathjax" / "es5"
+    if not (base / MATHJAX_ENTRY).is_file():
+        raise RuntimeError(f"MathJax bundle not found at {base}; install django-static-mathjax")
+    return base
+
+
+def _config_inited(app, config):
+    # relative to the _static folder (Sphinx prefixes _static/ for relative paths)
+    config.mathjax_path = f"mathjax/{MATHJAX_ENTRY}"
+
+
+def _copy_mathjax(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / MATHJAX_TARGET
+    if not (target / MATHJAX_ENTRY).is_file():
+        shutil.copytree(mathjax_source(), target, dirs_exist_ok=True)
+
+
+def _ipynb_download(app, pagename, templatename, context, doctree):
+    if doctree is None or not context.get("sourcename", "").endswith((".md", ".md.txt")):
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.is_file():
+        return
+    dest = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(executed, dest)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def _dedupe_scripts(app, pagename, templatename, context, doctree):
+    """Drop repeated ``<script>`` entries.
+
+    jupyter-book registers sphinx-thebe's inline configuration script twice,
+    which redeclares a ``const`` and raises a console error in every page.
+    """
+    seen, unique = set(), []
+    for js in context.get("script_files", []):
+        attrs = getattr(js, "attributes", {}) or {}
+        name = getattr(js, "filename", js) or ""
+        key = (str(name), tuple(sorted((k, str(v)) for k, v in attrs.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    context["script_files"] = unique
+
+
+def setup(app):
+    app.connect("config-inited", _config_inited)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
+    # before sphinx-book-theme adds its header buttons (default priority 500)
+    app.connect("html-page-context", _ipynb_download, priority=400)
+    app.connect("build-finished", _copy_mathjax)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
