@@ -31,6 +31,9 @@ __all__ = [
     "electrostatic_green",
     "electrostatic_green_gradient",
     "far_field_green",
+    "far_field_green_gradient",
+    "sphere_quadrature",
+    "transverse_polarizations",
 ]
 
 
@@ -147,7 +150,18 @@ def electrostatic_green(r):
 
 
 def electrostatic_green_gradient(r):
-    """Analytic gradient of ``G0`` (Eq. 9), index order ``[..., a, b, c] = d_a G0_bc``."""
+    """Analytic gradient of the electrostatic tensor ``G0`` of Eq. (9).
+
+    Parameters
+    ----------
+    r : array_like, shape (..., 3)
+        Separation vector(s) in metres (nonzero, finite).
+
+    Returns
+    -------
+    ndarray, shape (..., 3, 3, 3), real
+        ``out[..., a, b, c] = d G0_bc / d r_a`` in 1/m^4.
+    """
     return dyadic_green_gradient(r, 0.0).real
 
 
@@ -173,3 +187,108 @@ def far_field_green(r, k):
     rh = r / dist[..., None]
     proj = np.eye(3) - rh[..., :, None] * rh[..., None, :]
     return (k**2 * np.exp(1j * k * dist) / (4.0 * np.pi * dist))[..., None, None] * proj
+
+
+def sphere_quadrature(n_theta, n_phi=None, rule="gauss"):
+    """Quadrature nodes and weights on the unit sphere.
+
+    ``int d^2n f(n) ~= sum_m weights[m] f(nodes[m])``; the weights sum to
+    ``4 pi``.  Used for the angular integrals over scattering directions
+    (Eqs. 72, 76, C9).
+
+    Parameters
+    ----------
+    n_theta : int
+        ``rule="gauss"``: number of Gauss-Legendre nodes in ``cos(theta)``
+        (exact for polynomials of degree ``2 n_theta - 1`` in ``cos(theta)``).
+        ``rule="lebedev"``: the order passed to
+        :func:`scipy.integrate.lebedev_rule`.
+    n_phi : int, optional
+        Number of equally spaced azimuthal nodes (trapezoid rule, exact for
+        Fourier modes ``|m| < n_phi``); default ``2 n_theta``.
+    rule : {"gauss", "lebedev"}
+        Product Gauss-Legendre x trapezoid rule, or scipy's Lebedev rule.
+
+    Returns
+    -------
+    nodes : ndarray, shape (M, 3)
+        Unit vectors.
+    weights : ndarray, shape (M,)
+        Solid-angle weights in sr.
+    """
+    if rule == "lebedev":
+        from scipy.integrate import lebedev_rule
+
+        x, w = lebedev_rule(int(n_theta))
+        return np.ascontiguousarray(x.T), w
+    if rule != "gauss":
+        raise ValueError(f"rule must be 'gauss' or 'lebedev'; got {rule!r}")
+    n_theta = int(n_theta)
+    n_phi = 2 * n_theta if n_phi is None else int(n_phi)
+    if n_theta < 1 or n_phi < 1:
+        raise ValueError(f"n_theta and n_phi must be >= 1; got {n_theta}, {n_phi}")
+    x, wx = np.polynomial.legendre.leggauss(n_theta)
+    phi = 2.0 * np.pi * np.arange(n_phi) / n_phi
+    ct, ph = np.meshgrid(x, phi, indexing="ij")
+    st = np.sqrt(1.0 - ct**2)
+    nodes = np.stack([st * np.cos(ph), st * np.sin(ph), ct], axis=-1).reshape(-1, 3)
+    weights = np.repeat(wx * (2.0 * np.pi / n_phi), n_phi)
+    return nodes, weights
+
+
+def transverse_polarizations(n):
+    """Two real orthonormal polarisation vectors ``t_n1, t_n2`` orthogonal to ``n``.
+
+    Any such basis gives the same ``sum_s t t^* = 1 - n n`` (Eq. 59); this
+    one uses ``e_theta, e_phi`` away from the poles and a fixed helper axis
+    near them.
+
+    Parameters
+    ----------
+    n : array_like, shape (..., 3)
+        Unit vectors.
+
+    Returns
+    -------
+    ndarray, shape (..., 2, 3)
+        ``out[..., s, :]`` is ``t_{n s}``.
+    """
+    n = np.asarray(n, dtype=float)
+    helper = np.where(np.abs(n[..., 2:3]) < 0.9, [0.0, 0.0, 1.0], [1.0, 0.0, 0.0])
+    t2 = np.cross(helper, n)
+    t2 /= np.linalg.norm(t2, axis=-1, keepdims=True)
+    t1 = np.cross(t2, n)
+    return np.stack([t1, t2], axis=-2)
+
+
+def far_field_green_gradient(r, k):
+    """Analytic gradient of :func:`far_field_green`.
+
+    With ``g = k^2 e^{ikr}/(4 pi r)`` and ``P = 1 - rh rh``:
+    ``d_a G_bc = g' rh_a P_bc - (g/r)(P_ab rh_c + P_ac rh_b)``,
+    ``g' = k^2 e^{ikr}(ikr - 1)/(4 pi r^2)``.
+
+    Parameters
+    ----------
+    r : array_like, shape (..., 3)
+        Separation vector(s) in metres (nonzero, finite).
+    k : float
+        Wave number in 1/m.
+
+    Returns
+    -------
+    ndarray, shape (..., 3, 3, 3), complex
+        ``out[..., a, b, c] = dG_bc/dr_a`` in 1/m^4.
+    """
+    r, dist = _check_r(r)
+    k = _check_k(k)
+    rh = r / dist[..., None]
+    proj = np.eye(3) - rh[..., :, None] * rh[..., None, :]
+    ph = np.exp(1j * k * dist)
+    g = k**2 * ph / (4.0 * np.pi * dist)
+    dg = k**2 * ph * (1j * k * dist - 1.0) / (4.0 * np.pi * dist**2)
+    x = lambda s: s[..., None, None, None]  # noqa: E731
+    return x(dg) * rh[..., :, None, None] * proj[..., None, :, :] - x(g / dist) * (
+        proj[..., :, :, None] * rh[..., None, None, :]
+        + proj[..., :, None, :] * rh[..., None, :, None]
+    )

@@ -1,0 +1,133 @@
+"""Two-particle unidirectional optical binding, Eqs. (91)-(93).
+
+Two tweezers lie on the ``e_x`` axis at distance ``d`` (particle 1 at the
+origin, particle 2 at ``d e_x``) with relative phase ``phi = phi_1 - phi_2``
+(``E_1 = E_2 e^{i phi}`` up to polarisation).  The polarisation of tweezer
+``j`` makes the angle ``pi/2 - Theta_j`` with ``e_x``:
+``e_j = (sin Theta_j, cos Theta_j, 0)``, so ``e_1 . (1 - e_x e_x) e_2 =
+cos Theta_1 cos Theta_2``.  From Eq. (85),
+
+.. math:: C_{12} = P\\cos(kd - \\varphi),\\quad C_{21} = P\\cos(kd + \\varphi),
+          \\quad P = \\frac{\\varepsilon_0\\chi^2 V^2 k^2 (k - 1/z_R)^2}{8\\pi d}
+          |E_1||E_2|\\cos\\Theta_1\\cos\\Theta_2 ,
+
+so ``k d = phi = pi/4`` (mod ``2 pi`` in ``kd``) gives ``C_12 = P = C``
+(Eq. 92) and ``C_21 = 0`` (Eq. 91): particle 2 drives particle 1 but not
+the reverse.  The corrected Eq. (87b) then gives ``D_12 = (1 + i) hbar C/4``
+(Eq. 93).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .array import LinearArray
+from .conventions import EPSILON_0, HBAR
+from .parameters import ParameterSet, load
+
+__all__ = [
+    "polarization",
+    "unidirectional_separation",
+    "two_particle_array",
+    "unidirectional_coupling",
+    "unidirectional_cross_diffusion",
+]
+
+
+def polarization(theta):
+    """Unit polarisation ``(sin Theta, cos Theta, 0)`` (angle ``pi/2 - Theta`` to ``e_x``)."""
+    theta = float(theta)
+    if not np.isfinite(theta):
+        raise ValueError(f"theta must be finite (rad); got {theta!r}")
+    return np.array([np.sin(theta), np.cos(theta), 0.0])
+
+
+def _params(params):
+    if params is None:
+        return load("rieser2022")
+    if isinstance(params, str):
+        return load(params)
+    if isinstance(params, ParameterSet):
+        return params
+    raise TypeError("params must be a ParameterSet, a parameter-set name or None")
+
+
+def unidirectional_separation(k, n):
+    """Separation ``d = (pi/4 + 2 pi n)/k`` in metres (Sec. V B, item I).
+
+    Parameters
+    ----------
+    k : float
+        Wave number in 1/m (> 0).
+    n : int
+        Non-negative integer.
+    """
+    if int(n) != n or n < 0:
+        raise ValueError(f"n must be a non-negative integer; got {n!r}")
+    if not np.isfinite(k) or k <= 0:
+        raise ValueError(f"k must be finite and > 0 (1/m); got {k!r}")
+    return (np.pi / 4.0 + 2.0 * np.pi * int(n)) / float(k)
+
+
+def _separation(p, d, n):
+    if d is not None:
+        if n is not None:
+            raise ValueError("give either d or n, not both")
+        d = float(d)
+        if not np.isfinite(d) or d <= p.diameter:
+            raise ValueError(f"d must be finite and exceed the particle diameter {p.diameter} m; got {d!r}")
+        return d
+    if n is None:
+        n = max(0, int(round((p.k * p.separation - np.pi / 4.0) / (2.0 * np.pi))))
+    return unidirectional_separation(p.k, n)
+
+
+def two_particle_array(d=None, phi=None, theta1=0.0, theta2=0.0, params=None, n=None):
+    """Two-tweezer :class:`~optbind.array.LinearArray` of Eqs. (91)-(93).
+
+    Parameters
+    ----------
+    d : float, optional
+        Tweezer separation in metres.  Default ``(pi/4 + 2 pi n)/k``.
+    phi : float, optional
+        Relative phase ``phi_1 - phi_2`` in rad (default ``pi/4``).
+    theta1, theta2 : float, optional
+        Polarisation angles ``Theta_j`` (rad), see :func:`polarization`.
+    params : ParameterSet or str, optional
+        Parameter set (default ``"rieser2022"``); both particles and
+        tweezers are identical.
+    n : int, optional
+        Integer in ``d = (pi/4 + 2 pi n)/k``; default: the one closest to
+        the parameter set's nominal separation.
+
+    Returns
+    -------
+    LinearArray
+    """
+    p = _params(params)
+    d = _separation(p, d, n)
+    phi = np.pi / 4.0 if phi is None else float(phi)
+    if not np.isfinite(phi):
+        raise ValueError(f"phi must be finite (rad); got {phi!r}")
+    e0 = p.field_amplitude
+    amps = np.array([e0 * np.exp(1j * phi) * polarization(theta1), e0 * polarization(theta2)])
+    foci = np.array([[0.0, 0.0, 0.0], [d, 0.0, 0.0]])
+    return LinearArray(foci, amps, [p.volume] * 2, [p.mass] * 2, p.chi, p.k, p.z_R,
+                       chi_tilde=p.chi_tilde)
+
+
+def unidirectional_coupling(d=None, theta1=0.0, theta2=0.0, params=None, n=None):
+    """Coupling constant ``C`` of Eq. (92), in N/m.
+
+    ``C = eps0 chi^2 V^2 k^2 (k - 1/z_R)^2 |E_0|^2 cos Theta_1 cos Theta_2/(8 pi d)``.
+    Arguments as in :func:`two_particle_array`.
+    """
+    p = _params(params)
+    d = _separation(p, d, n)
+    kappa = p.k - 1.0 / p.z_R
+    return (EPSILON_0 * p.chi**2 * p.volume**2 * p.k**2 * kappa**2 / (8.0 * np.pi * d)
+            * p.field_amplitude**2 * np.cos(theta1) * np.cos(theta2))
+
+
+def unidirectional_cross_diffusion(d=None, theta1=0.0, theta2=0.0, params=None, n=None):
+    """Cross-diffusion ``D_12 = (1 + i) hbar C/4`` of Eq. (93), in N^2 s."""
+    return (1.0 + 1.0j) * HBAR * unidirectional_coupling(d, theta1, theta2, params, n) / 4.0
