@@ -35,6 +35,9 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension", "devtools"}
 
 
+NOTEBOOK_PAGES = {f"{c.docname}.html" for c in chapters(ROOT) if c.is_notebook}
+
+
 def _pages():
     return [f"{c.docname}.html" for c in chapters(ROOT)] + ["index.html", "genindex.html", "search.html"]
 
@@ -133,6 +136,9 @@ def test_page_renders_offline(page, server, browser):
     images = browser.execute_async_script(WAIT_IMAGES)
     broken = [src for src, width in images if not width]
     assert not broken, f"{page}: images that did not load: {broken}"
+    if page in NOTEBOOK_PAGES:
+        figures = [src for src, _ in images if "_images/" in (src or "")]
+        assert figures, f"{page}: a chapter page shows no figure"
 
     external = [u for u in _requests(browser) if urlparse(u).scheme not in LOCAL_SCHEMES
                 and urlparse(u).hostname not in ("127.0.0.1",)]

@@ -294,9 +294,11 @@ def execute_chapter(
     nb = jupytext.read(chapter.source, fmt="md:myst")
     output_notebook.parent.mkdir(parents=True, exist_ok=True)
     figure_dir.mkdir(parents=True, exist_ok=True)
-    old = os.environ.get(OUTPUT_ENV)
+    saved = {k: os.environ.get(k) for k in (OUTPUT_ENV, "MPLBACKEND")}
     os.environ[OUTPUT_ENV] = str(figure_dir)
-    os.environ.setdefault("MPLBACKEND", "agg")
+    # the kernel inherits the environment: make plt.show() display inline
+    # figures even if the caller (e.g. a headless CI shell) set MPLBACKEND=agg
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     try:
         executed = pm.execute_notebook(
             nb,
@@ -316,10 +318,11 @@ def execute_chapter(
             f"{chapter.source.name} (starting {first_line!r}): {exc.ename}: {exc.evalue}"
         ) from None
     finally:
-        if old is None:
-            os.environ.pop(OUTPUT_ENV, None)
-        else:
-            os.environ[OUTPUT_ENV] = old
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     return executed
 
 
@@ -446,8 +449,11 @@ def build_site(root: Path | None = None) -> Path:
     if not jb.is_file():
         raise ChapterError(f"jupyter-book is not installed next to {sys.executable}")
     out = build_dir(root)
-    cmd = [str(jb), "build", str(root), "--path-output", str(out.parent), "-W", "-n", "--keep-going"]
-    env = dict(os.environ, MPLBACKEND="agg")
+    # --all: a fresh Sphinx environment every time.  Rendering takes seconds, and
+    # an incremental build would neither re-read a page whose .md is unchanged
+    # but whose outputs were re-executed, nor repeat its warnings under -W.
+    cmd = [str(jb), "build", str(root), "--path-output", str(out.parent), "--all", "-W", "-n", "--keep-going"]
+    env = dict(os.environ)
     proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
     log = proc.stdout + proc.stderr
     out.mkdir(parents=True, exist_ok=True)

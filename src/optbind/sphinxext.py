@@ -4,6 +4,7 @@
   package ``django-static-mathjax`` (MathJax 3.2.2) is copied to
   ``_static/mathjax/`` and ``mathjax_path`` points there, so no page loads
   anything from a CDN.
+* ``favicon.ico`` is written at the site root for pages without an icon link.
 * Every notebook page gets an ``.ipynb`` entry in the download menu of
   sphinx-book-theme next to the ``.md`` source: the executed notebook is
   copied to ``_sources/<page>.ipynb``.  (The theme offers this only when a
@@ -41,6 +42,26 @@ def _copy_mathjax(app, exception):
         shutil.copytree(mathjax_source(), target, dirs_exist_ok=True)
 
 
+def _write_root_favicon(app, exception):
+    """Write ``favicon.ico`` at the site root.
+
+    Pages link the SVG icon of ``html_favicon``, but the root ``index.html`` is a
+    bare redirect, for which browsers request ``/favicon.ico``; without this
+    file that request is a 404 and a console error.  The icon is drawn with
+    Pillow (a matplotlib dependency): two particles, red and blue.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.ellipse((4, 11, 14, 21), fill=(192, 57, 43, 255))
+    draw.ellipse((18, 11, 28, 21), fill=(44, 111, 187, 255))
+    draw.line((14, 16, 18, 16), fill=(51, 51, 51, 255), width=2)
+    img.save(Path(app.outdir) / "favicon.ico", sizes=[(32, 32), (16, 16)])
+
+
 def _ipynb_download(app, pagename, templatename, context, doctree):
     if doctree is None or not context.get("sourcename", "").endswith((".md", ".md.txt")):
         return
@@ -76,4 +97,5 @@ def setup(app):
     # before sphinx-book-theme adds its header buttons (default priority 500)
     app.connect("html-page-context", _ipynb_download, priority=400)
     app.connect("build-finished", _copy_mathjax)
+    app.connect("build-finished", _write_root_favicon)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
