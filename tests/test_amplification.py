@@ -1,0 +1,271 @@
+"""Tests of optbind.amplification (Sec. V B from Eq. 96 on)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from optbind import amplification as amp
+from optbind.chain import chain_couplings, chain_dynamical_matrix, chain_growth_rate
+from optbind.response import susceptibility
+
+QUARTER = np.pi / 4
+
+
+# ----------------------------------------------------------------------------
+# diffusion matrix of the chain
+# ----------------------------------------------------------------------------
+def test_two_particle_cross_diffusion_is_eq93():
+    """N = 2, k d = phi = pi/4: D_12 = (1 + i) hbar C/4 with C = C_12 = 2 m omega0 g (Eqs. 91-93)."""
+    m, omega0, g, hbar = 1.3, 20.0, 0.7, 1.0
+    c = chain_couplings(2, omega0, g, QUARTER, QUARTER, m=m)
+    assert c[0, 1] == pytest.approx(2 * m * omega0 * g) and abs(c[1, 0]) < 1e-12 * c[0, 1]
+    d = amp.chain_diffusion_matrix(2, omega0, g, QUARTER, QUARTER, n=3, m=m, hbar=hbar)
+    assert d[0, 1] == pytest.approx((1 + 1j) * hbar * c[0, 1] / 4, rel=1e-14)
+    assert d[1, 0] == pytest.approx(np.conj(d[0, 1]), rel=1e-14)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    N=st.integers(1, 12),
+    kd=st.floats(-7.0, 7.0),
+    phi=st.floats(-4.0, 4.0),
+    n=st.integers(1, 10),
+)
+def test_commutator_relation_with_chain_couplings(N, kd, phi, n):
+    """C_jj' - C_j'j = 4 Im(D_jj')/hbar (conventions), D Hermitian and positive."""
+    m, omega0, g, hbar = 2.0, 20.0, 0.5, 1.0
+    c = chain_couplings(N, omega0, g, kd, phi, m=m)
+    d = amp.chain_diffusion_matrix(N, omega0, g, kd, phi, n=n, kzR=8.0, m=m, hbar=hbar)
+    scale = 2 * m * omega0 * g
+    np.testing.assert_allclose(c - c.T, 4 * d.imag / hbar, atol=1e-12 * scale)
+    np.testing.assert_allclose(d, d.conj().T, atol=1e-14 * scale)
+    assert np.linalg.eigvalsh(d).min() > 0
+
+
+def test_chain_diffusion_matches_linear_array_SI():
+    """Closed form in units of hbar m omega0 g equals LinearArray.D (Eqs. 87a, 87b corrected) with g of Eq. 98."""
+    from optbind.array import LinearArray
+    from optbind.conventions import EPSILON_0, HBAR
+    from optbind.parameters import load
+
+    p = load("rieser2022")
+    N, n, phi_next = 6, 6, QUARTER
+    kd_next = 0.3  # generic, not the unidirectional value
+    d_next = (2 * np.pi * n + kd_next) / p.k
+    foci = np.array([[j * d_next, 0.0, 0.0] for j in range(N)])
+    phases = -phi_next * np.arange(N)  # phi_j - phi_{j+1} = phi_next
+    amps = p.field_amplitude * np.exp(1j * phases)[:, None] * np.array([0.0, 1.0, 0.0])
+    arr = LinearArray(foci, amps, [p.volume] * N, [p.mass] * N, p.chi, p.k, p.z_R)
+    omega0 = 2 * np.pi * 50e3  # any value: hbar m omega0 g does not depend on it
+    g = (EPSILON_0 * p.chi**2 * p.volume**2 * p.k**2 * (p.k - 1 / p.z_R) ** 2
+         * p.field_amplitude**2 / (16 * np.pi * p.mass * omega0 * d_next))  # Eq. (98)
+    ours = amp.chain_diffusion_matrix(N, omega0, g, kd_next, phi_next, n=n, kzR=p.k * p.z_R, m=p.mass, hbar=HBAR)
+    ref = arr.D
+    np.testing.assert_allclose(ours, ref, rtol=1e-10, atol=1e-12 * np.abs(ref).max())
+    # and the couplings of the corrected Eq. (97) with the same g
+    np.testing.assert_allclose(chain_couplings(N, omega0, g, kd_next, phi_next, m=p.mass), arr.C,
+                               rtol=1e-10, atol=1e-12 * np.abs(arr.C).max())
+
+
+def test_onsite_ratio_paraxial_limit_and_realistic_value():
+    assert amp.onsite_diffusion_ratio(10.0) == pytest.approx(14 / 15 * 10.0)
+    # d_next ~ 9.5 um at 1550 nm: the local recoil heating dominates the pair terms
+    r = amp.onsite_diffusion_ratio(2 * np.pi * 6 + QUARTER, kzR=8.0)
+    assert 30 < r < 60
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(N=0), "N"),
+        (dict(N=2.5), "N"),
+        (dict(omega0=-1.0), "omega0"),
+        (dict(g=-0.1), "g"),
+        (dict(n=-1), "n"),
+        (dict(kzR=0.5), "kzR"),
+        (dict(phi_next=np.nan), "phi_next"),
+        (dict(m=0.0), "m"),
+    ],
+)
+def test_diffusion_bad_input(kwargs, name):
+    args = dict(N=3, omega0=20.0, g=1.0, kd_next=QUARTER, phi_next=QUARTER, n=3)
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=name):
+        amp.chain_diffusion_matrix(**args)
+
+
+# ----------------------------------------------------------------------------
+# susceptibilities
+# ----------------------------------------------------------------------------
+def _dense(omega, cm, omega0, gamma, printed=False):
+    N = cm.shape[0]
+    out = []
+    for w in omega:
+        diag = (w**2 - omega0**2 if printed else omega0**2 - w**2) - 1j * gamma * w
+        out.append(np.linalg.inv(1j / (omega0 * gamma) * (diag * np.eye(N) - cm)))
+    return np.array(out)
+
+
+def test_corner_susceptibilities_match_dense_inverse():
+    omega0, gamma = 20.0, 1.0
+    cm = chain_couplings(8, omega0, 0.3, QUARTER, QUARTER)
+    w = np.linspace(15, 25, 41)
+    a, b = amp.corner_susceptibilities(w, cm, omega0, gamma)
+    ref = _dense(w, cm, omega0, gamma)
+    np.testing.assert_allclose(a, ref[:, 0, -1], rtol=1e-10)
+    np.testing.assert_allclose(b, ref[:, -1, 0], rtol=1e-10)
+
+
+def test_printed_eq101_is_conjugate_of_flipped_coupling():
+    from optbind.errata import inverse_susceptibility_eq101
+
+    omega0, gamma = 20.0, 1.0
+    cm = chain_couplings(6, omega0, 1.0, QUARTER, QUARTER)
+    w = np.linspace(12, 28, 33)
+    chi_p = amp.printed_eq101_susceptibility(w, cm, omega0, gamma)
+    np.testing.assert_allclose(chi_p, _dense(w, cm, omega0, gamma, printed=True), rtol=1e-10)
+    np.testing.assert_allclose(chi_p, np.conj(susceptibility(w, -cm, omega0, gamma)), rtol=1e-9, atol=1e-12)
+    ref = np.linalg.inv(inverse_susceptibility_eq101(w[3], omega0, gamma, cm, printed=True))
+    np.testing.assert_allclose(chi_p[3], ref, rtol=1e-12)
+    sel = amp.printed_eq101_susceptibility(w, cm, omega0, gamma, elements=[(0, 5), (5, 0)])
+    np.testing.assert_allclose(sel[:, 0], chi_p[:, 0, 5])
+    # one particle: both forms give chi_11(omega0) = 1
+    one = amp.printed_eq101_susceptibility([omega0], np.zeros((1, 1)), omega0, gamma)
+    assert one[0, 0, 0] == pytest.approx(1.0)
+
+
+def test_susceptibility_bad_input():
+    with pytest.raises(ValueError, match="coupling_over_m"):
+        amp.printed_eq101_susceptibility([1.0], np.zeros((2, 3)), 1.0, 0.1)
+    with pytest.raises(ValueError, match="omega"):
+        amp.printed_eq101_susceptibility([np.nan], np.zeros((2, 2)), 1.0, 0.1)
+    with pytest.raises(ValueError, match="gamma"):
+        amp.printed_eq101_susceptibility([1.0], np.zeros((2, 2)), 1.0, -0.1)
+    with pytest.raises(ValueError, match="elements"):
+        amp.printed_eq101_susceptibility([1.0], np.zeros((2, 2)), 1.0, 0.1, elements=[(0, 2)])
+    with pytest.raises(ValueError, match="coupling_over_m"):
+        amp.corner_susceptibilities([1.0], np.zeros((1, 1)), 1.0, 0.1)
+
+
+# ----------------------------------------------------------------------------
+# signal to recoil noise
+# ----------------------------------------------------------------------------
+def test_snr_single_particle_is_one():
+    r = amp.signal_to_recoil_noise([19.0, 20.0, 21.0], np.zeros((1, 1)), np.array([[2.5]]), 20.0, 1.0,
+                                   source=0, detector=0)
+    np.testing.assert_allclose(r, 1.0, rtol=1e-14)
+
+
+def test_snr_two_particles_uncorrelated_noise_closed_form():
+    """Diagonal D: R = |chi_12|^2 / (|chi_11|^2 + |chi_12|^2); on resonance (2g/gamma)^2/(1 + (2g/gamma)^2)."""
+    omega0, gamma, g = 20.0, 1.0, 0.3
+    cm = chain_couplings(2, omega0, g, QUARTER, QUARTER)
+    w = np.linspace(17, 23, 61)
+    r = amp.signal_to_recoil_noise(w, cm, np.eye(2), omega0, gamma)
+    chi = _dense(w, cm, omega0, gamma)
+    a, b = np.abs(chi[:, 0, 1]) ** 2, np.abs(chi[:, 0, 0]) ** 2
+    np.testing.assert_allclose(r, a / (a + b), rtol=1e-10)
+    x = (2 * g / gamma) ** 2
+    r0 = amp.signal_to_recoil_noise([omega0], cm, np.eye(2), omega0, gamma)[0]
+    # |chi_12/chi_11| = |C/m| / |omega0^2 - omega^2 - i gamma omega| = 2 g/gamma at omega = omega0
+    assert r0 == pytest.approx(x / (1 + x), rel=1e-12)
+
+
+def test_snr_orderings_and_bounds():
+    omega0, gamma = 20.0, 1.0
+    N = 6
+    cm = chain_couplings(N, omega0, 0.3, QUARTER, QUARTER)
+    d = amp.chain_diffusion_matrix(N, omega0, 0.3, QUARTER, QUARTER, n=6, kzR=8.0, hbar=1.0)
+    w = np.linspace(15, 25, 51)
+    rs = [amp.signal_to_recoil_noise(w, cm, d, omega0, gamma, ordering=o) for o in ("symmetric", "normal", "antinormal")]
+    for r in rs:
+        assert np.all(r > 0) and np.all(np.isfinite(r))
+    # symmetrised spectrum is the mean of the two orderings: 1/R_sym = (1/R_n + 1/R_a)/2
+    np.testing.assert_allclose(1 / rs[0], 0.5 * (1 / rs[1] + 1 / rs[2]), rtol=1e-12)
+    # uncorrelated noise: the detector's own noise alone bounds R by 1
+    r_diag = amp.signal_to_recoil_noise(w, cm, np.diag(np.diag(d).real), omega0, gamma)
+    assert np.all(r_diag <= 1.0)
+
+
+def test_snr_bad_input():
+    cm = np.zeros((2, 2))
+    with pytest.raises(ValueError, match="diffusion"):
+        amp.signal_to_recoil_noise([1.0], cm, np.eye(3), 1.0, 0.1)
+    with pytest.raises(ValueError, match="Hermitian"):
+        amp.signal_to_recoil_noise([1.0], cm, np.array([[1, 1j], [1j, 1]]), 1.0, 0.1)
+    with pytest.raises(ValueError, match="source"):
+        amp.signal_to_recoil_noise([1.0], cm, np.eye(2), 1.0, 0.1, source=2)
+    with pytest.raises(ValueError, match="ordering"):
+        amp.signal_to_recoil_noise([1.0], cm, np.eye(2), 1.0, 0.1, ordering="weird")
+
+
+def test_directional_gain():
+    w = np.linspace(0, 1, 5)
+    out = amp.directional_gain(w, [1, 4, 2, 1, 1], [1, 1, 2, 1, 1], [0, 1, 2, 1, 0])
+    assert out == {"gain": 2.0, "omega_peak": 0.25, "contrast_at_peak": 4.0, "contrast_of_peaks": 2.0}
+    with pytest.raises(ValueError, match="shapes"):
+        amp.directional_gain(w, [1, 2], [1, 2], [1, 2])
+
+
+def test_refine_peak_finds_narrow_lorentzian():
+    w0, width = 20.00123, 1e-4
+
+    def f(w):
+        return 1.0 / ((np.asarray(w) - w0) ** 2 + width**2)
+
+    grid = np.linspace(10, 30, 2001)
+    wp, vp = amp.refine_peak(f, grid, rounds=6, points=41)
+    assert abs(wp - w0) < 2e-5 and vp > 0.5 / width**2
+    assert f(grid).max() < 0.01 * vp  # the coarse grid alone misses it
+    with pytest.raises(ValueError, match="points"):
+        amp.refine_peak(f, grid, points=2)
+
+
+# ----------------------------------------------------------------------------
+# free motions
+# ----------------------------------------------------------------------------
+@pytest.mark.parametrize("N", [1, 2, 3, 7, 25])
+@pytest.mark.parametrize("g", [0.1, 0.5, 1.0])
+def test_mode_roots_growth_matches_chain_module(N, g):
+    omega0, gamma = 20.0, 1.0
+    cm = chain_couplings(N, omega0, g, QUARTER, 0.6)
+    s = amp.mode_roots(cm, omega0, gamma)
+    dyn = np.linalg.eigvals(chain_dynamical_matrix(cm, omega0, gamma))
+    assert s.real.max() == pytest.approx(dyn.real.max(), abs=1e-9)
+    assert s.real.max() == pytest.approx(chain_growth_rate(cm, omega0, gamma), abs=1e-9)
+
+
+def test_mode_roots_and_refine_peak_with_hints():
+    omega0, gamma = 20.0, 1.0
+    cm = chain_couplings(10, omega0, 1.0, QUARTER, QUARTER)
+    s = amp.mode_roots(cm, omega0, gamma)
+    ref = np.linalg.eigvals(chain_dynamical_matrix(cm, omega0, gamma))
+    assert max(np.min(np.abs(ref - z)) for z in s) < 1e-9
+    assert max(np.min(np.abs(s - z)) for z in ref) < 1e-9
+    # a Lorentzian narrower than the grid is found through a hint
+    w0, width = 20.00437, 1e-5
+    grid = np.linspace(10, 30, 201)
+    wp, vp = amp.refine_peak(lambda w: 1 / ((np.asarray(w) - w0) ** 2 + width**2), grid, rounds=3,
+                             extra=w0 + 10 * width * np.linspace(-1, 1, 41))
+    assert abs(wp - w0) < width
+
+
+def test_eq99_printed_is_mirrored_chain():
+    """Chapter claim: the couplings give Eq. (99') = printed Eq. (99) at -kappa, which differs from it."""
+    from optbind.chain import dispersion_partial_sums, printed_eq99_partial_sums
+
+    omega0, g, L = 20.0, 1.0, 300
+    row = chain_couplings(2 * L + 1, omega0, g, QUARTER, QUARTER)[L]  # m = 1
+    lvals = L - np.arange(2 * L + 1)
+    for kappa in (-0.7, 0.4, 2.5):
+        from_row = omega0**2 - np.sum(row * np.exp(-1j * kappa * lvals))
+        ours = dispersion_partial_sums(kappa, L, omega0, g)[-1]
+        assert from_row == pytest.approx(ours, abs=1e-9)
+        # the printed series has an even number of the alternating terms per step; compare at -kappa
+        printed = printed_eq99_partial_sums(-kappa, 2 * L, omega0, g)
+        ours_long = dispersion_partial_sums(kappa, 2 * L, omega0, g)
+        assert abs(printed[-1] - ours_long[-1]) < 2 * omega0 * g * 5.0 / L
+        if abs(kappa) < np.pi / 2:  # where Im S = -+pi/2 the mirror image differs by 2 pi g omega0
+            assert abs(printed_eq99_partial_sums(kappa, 2 * L, omega0, g)[-1] - ours_long[-1]) > 2 * omega0 * g
