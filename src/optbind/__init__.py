@@ -16,21 +16,27 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = (
+    "amplification",
     "array",
     "book",
     "chain",
     "classical",
     "conventions",
+    "errata",
     "fields",
     "gaussian",
     "green",
     "interactions",
+    "lagrangian",
     "langevin",
+    "maps",
+    "model",
     "parameters",
     "particles",
     "quantum",
     "response",
     "unidirectional",
+    "vacuum",
 )
 
 
