@@ -197,7 +197,13 @@ def critical_coupling(N: int, omega0_over_gamma: float, kd_next: float = np.pi /
     """
     N = _int(N, "N", 1)
     w0 = _float(omega0_over_gamma, "omega0_over_gamma", positive=True)
-    beta = np.linalg.eigvals(chain_couplings(N, 1.0, 0.5, kd_next, phi_next))   # = B
+    B = chain_couplings(N, 1.0, 0.5, kd_next, phi_next)
+    beta = np.linalg.eigvals(B)
+    # A nilpotent B (N = 2 at pi/4, pi/4 is a 2x2 Jordan block) has exact
+    # eigenvalues 0, but rounding splits a Jordan block of size k into
+    # eigenvalues of size ~ eps^(1/k) ||B|| (1e-8 for k = 2), which would give
+    # a huge but finite threshold.  Eigenvalues below that scale are zero.
+    beta = np.where(np.abs(beta) < 1e-6 * max(1.0, np.linalg.norm(B, 2)), 0.0, beta)
     a = 4 * beta.imag**2
     b = 2 * beta.real / w0
     disc = b**2 + 4 * a

@@ -14,9 +14,12 @@ particle has ``chi_11(omega0) = 1``.  ``chi[a, b]`` is the response of particle
 
 Fast solver
 -----------
-Chain coupling matrices are strongly non-normal (their eigenvectors are
-exponentially ill-conditioned in ``N``), so diagonalising ``M0`` is not an
-option.  :func:`susceptibility` instead computes one complex Schur form
+Coupling matrices of non-reciprocal chains are non-normal: their
+eigenvectors are ill-conditioned (for chains with only short-range couplings
+the condition number grows exponentially with ``N``; for the long-range chain
+of Eq. 97 it grows more slowly but is still large and erratic, and for
+``N = 2`` at ``k d = phi = pi/4`` the matrix is a Jordan block with no
+eigenbasis at all), so diagonalising ``M0`` is not an option.  :func:`susceptibility` instead computes one complex Schur form
 ``M0 = Z T Z^H`` (unitary ``Z``, upper-triangular ``T``; backward stable,
 ``O(N^3)`` once) and then, for every frequency and requested column ``b``,
 solves the shifted triangular system ``(T + s 1) y = Z^H e_b`` by a
@@ -171,9 +174,9 @@ def susceptibility(omega, coupling_over_m, omega0: float, gamma: float, elements
     refine : int
         Steps of iterative refinement against the original matrix (>= 0).
         The unrefined solution already agrees with a dense LU solve to
-        ~1e-10 relative on elements 1e-15 below the peak (chains up to
-        N = 1000); one step brings this to ~1e-13 at about 4x the cost of the
-        per-frequency work.
+        ~1e-8 relative on elements 1e-15 below the peak (chains up to
+        N = 1000); one step brings this to ~1e-11 or better at about twice
+        the cost of the per-frequency work.
     chunk : int
         Maximum number of (frequency, column) systems solved at once (memory
         ``~ 16 N chunk`` bytes per work array).
@@ -223,8 +226,11 @@ def susceptibility(omega, coupling_over_m, omega0: float, gamma: float, elements
             continue
         X = Z @ Yt                              # solution of (s 1 + M0) x = e_b
         for it in range(refine):
-            if np.isrealobj(M0):        # real x complex product as two real GEMMs
-                R = M0 @ X.real + 1j * (M0 @ X.imag)
+            if np.isrealobj(M0):
+                # real x complex product as ONE real GEMM: a C-contiguous complex
+                # (N, K) array viewed as float is (N, 2K) with interleaved real
+                # and imaginary parts, so no copies or temporaries are needed
+                R = (M0 @ np.ascontiguousarray(X).view(np.float64)).view(np.complex128)
             else:
                 R = M0 @ X
             R += shifts[None, :] * X
