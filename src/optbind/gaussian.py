@@ -70,6 +70,7 @@ __all__ = [
     "second_moments",
     "position_correlations",
     "log_negativity",
+    "pair_symplectic_eigenvalues",
     "spectral_density",
 ]
 
@@ -484,13 +485,55 @@ def position_correlations(moments: GaussianMoments, symmetrised: bool = True) ->
     return zz.real if symmetrised else zz
 
 
+def pair_symplectic_eigenvalues(model: ArrayModel, moments: GaussianMoments, i: int, j: int):
+    """Smallest symplectic eigenvalues of the two-mode state of particles ``i``, ``j``.
+
+    The two-mode covariance in dimensionless quadratures
+    ``(X_i, Y_i, X_j, Y_j)`` (vacuum = identity/2) and its partial transpose
+    (``Y_j -> -Y_j``) are diagonalised symplectically.
+
+    Parameters
+    ----------
+    model : ArrayModel
+        Array (sets the quadrature scales; the result does not depend on them).
+    moments : GaussianMoments
+        Single-time moments.
+    i, j : int
+        Distinct particle indices (0-based).
+
+    Returns
+    -------
+    nu_state : float
+        Smallest symplectic eigenvalue of the covariance itself; ``>= 1/2``
+        for every physical state (uncertainty principle).
+    nu_pt : float
+        Smallest symplectic eigenvalue of the partial transpose; the state is
+        entangled iff ``nu_pt < 1/2`` (Simon's criterion for two modes).
+    """
+    N = model.N
+    for name, v in (("i", i), ("j", j)):
+        if not (isinstance(v, (int, np.integer)) and 0 <= v < N):
+            raise ValueError(f"{name} must be an integer in [0, {N - 1}]; got {v!r}")
+    if i == j:
+        raise ValueError("i and j must be different particles")
+    _, S = _dimensionless(model, moments)
+    if S.ndim != 2:
+        raise ValueError("moments must be single-time (S of shape (2N, 2N))")
+    idx = [i, N + i, j, N + j]
+    V = S.real[np.ix_(idx, idx)].copy()
+    P = np.diag([1.0, 1.0, 1.0, -1.0])
+    J = np.kron(np.eye(2), np.array([[0.0, 1.0], [-1.0, 0.0]]))
+    nu_state = np.min(np.abs(np.linalg.eigvals(1j * J @ V)))
+    nu_pt = np.min(np.abs(np.linalg.eigvals(1j * J @ P @ V @ P)))
+    return float(nu_state), float(nu_pt)
+
+
 def log_negativity(model: ArrayModel, moments: GaussianMoments, i: int, j: int) -> float:
     """Logarithmic negativity between particles ``i`` and ``j`` (0-based).
 
-    The two-mode covariance in dimensionless quadratures
-    ``(X_i, Y_i, X_j, Y_j)`` (vacuum = identity/2) is partially transposed
-    (``Y_j -> -Y_j``); with ``nu_-`` its smallest symplectic eigenvalue,
-    ``E_N = max(0, -ln(2 nu_-))``.  For a two-mode squeezed vacuum of
+    ``E_N = max(0, -ln(2 nu_-))`` with ``nu_-`` the smallest symplectic
+    eigenvalue of the partially transposed two-mode covariance
+    (:func:`pair_symplectic_eigenvalues`).  For a two-mode squeezed vacuum of
     squeezing ``r`` this gives ``2 r``.
 
     Parameters
@@ -507,22 +550,8 @@ def log_negativity(model: ArrayModel, moments: GaussianMoments, i: int, j: int) 
     float
         ``E_N`` in nats (natural logarithm).
     """
-    N = model.N
-    for name, v in (("i", i), ("j", j)):
-        if not (isinstance(v, (int, np.integer)) and 0 <= v < N):
-            raise ValueError(f"{name} must be an integer in [0, {N - 1}]; got {v!r}")
-    if i == j:
-        raise ValueError("i and j must be different particles")
-    _, S = _dimensionless(model, moments)
-    if S.ndim != 2:
-        raise ValueError("moments must be single-time (S of shape (2N, 2N))")
-    idx = [i, N + i, j, N + j]
-    V = S.real[np.ix_(idx, idx)].copy()
-    P = np.diag([1.0, 1.0, 1.0, -1.0])
-    Vpt = P @ V @ P
-    J = np.kron(np.eye(2), np.array([[0.0, 1.0], [-1.0, 0.0]]))
-    nu = np.abs(np.linalg.eigvals(1j * J @ Vpt))
-    return float(max(0.0, -np.log(2.0 * np.min(nu))))
+    _, nu_pt = pair_symplectic_eigenvalues(model, moments, i, j)
+    return float(max(0.0, -np.log(2.0 * nu_pt)))
 
 
 def spectral_density(model: ArrayModel, omega, damping: str = "lindblad",

@@ -31,7 +31,7 @@ from . import gaussian as ga
 from .conventions import HBAR
 from .model import ArrayModel, NoSteadyStateError
 from .parameters import ParameterSet, load
-from .unidirectional import two_particle_array, unidirectional_coupling
+from .unidirectional import tweezer_separation, two_particle_array, unidirectional_coupling
 
 __all__ = [
     "coupling_map",
@@ -190,11 +190,7 @@ def zero_coupling_separation(k, n=0):
     n : int
         Non-negative integer.
     """
-    if int(n) != n or n < 0:
-        raise ValueError(f"n must be a non-negative integer; got {n!r}")
-    if not np.isfinite(k) or k <= 0:
-        raise ValueError(f"k must be finite and > 0 (1/m); got {k!r}")
-    return (np.pi / 2 + 2 * np.pi * int(n)) / float(k)
+    return tweezer_separation(k, n, np.pi / 2)
 
 
 def heating_to_coupling_ratio(kd, params=None):
@@ -349,21 +345,8 @@ def partial_transpose_margin(model, moments, i=0, j=1):
     nu_state : float
         Smallest symplectic eigenvalue of the (unpartially-transposed) covariance.
     """
-    N = model.N
-    for name, v in (("i", i), ("j", j)):
-        if not (isinstance(v, (int, np.integer)) and 0 <= v < N):
-            raise ValueError(f"{name} must be an integer in [0, {N - 1}]; got {v!r}")
-    if i == j:
-        raise ValueError("i and j must be different particles")
-    s = ga.moment_equations(model).scale
-    V = np.asarray(moments.S).real / np.outer(s, s)
-    idx = [i, N + i, j, N + j]
-    V = V[np.ix_(idx, idx)]
-    J = np.kron(np.eye(2), np.array([[0.0, 1.0], [-1.0, 0.0]]))
-    P = np.diag([1.0, 1.0, 1.0, -1.0])
-    nu_pt = np.min(np.abs(np.linalg.eigvals(1j * J @ P @ V @ P)))
-    nu = np.min(np.abs(np.linalg.eigvals(1j * J @ V)))
-    return float(np.log(2 * nu_pt)), float(nu)
+    nu, nu_pt = ga.pair_symplectic_eigenvalues(model, moments, i, j)
+    return float(np.log(2 * nu_pt)), nu
 
 
 def negativity_map(kd, phi, params=None, gamma=0.0, n_th=0.0, variant="physical"):

@@ -27,6 +27,7 @@ from .parameters import ParameterSet, load
 __all__ = [
     "polarization",
     "unidirectional_separation",
+    "tweezer_separation",
     "two_particle_array",
     "unidirectional_coupling",
     "unidirectional_cross_diffusion",
@@ -61,11 +62,26 @@ def unidirectional_separation(k, n):
     n : int
         Non-negative integer.
     """
+    return tweezer_separation(k, n, np.pi / 4.0)
+
+
+def tweezer_separation(k, n, kd_mod):
+    """Separation ``d = (kd_mod + 2 pi n)/k`` in metres with ``k d = kd_mod (mod 2 pi)``.
+
+    Parameters
+    ----------
+    k : float
+        Wave number in 1/m (> 0).
+    n : int
+        Non-negative integer (number of whole wavelengths).
+    kd_mod : float
+        The wanted ``k d`` modulo ``2 pi``, in radians.
+    """
     if int(n) != n or n < 0:
         raise ValueError(f"n must be a non-negative integer; got {n!r}")
     if not np.isfinite(k) or k <= 0:
         raise ValueError(f"k must be finite and > 0 (1/m); got {k!r}")
-    return (np.pi / 4.0 + 2.0 * np.pi * int(n)) / float(k)
+    return (float(kd_mod) + 2.0 * np.pi * int(n)) / float(k)
 
 
 def _separation(p, d, n):
