@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -166,4 +167,10 @@ def test_site_has_every_chapter_and_downloads():
             assert f"_sources/{ch.docname}.md" in text
             assert f"_sources/{ch.docname}.ipynb" in text
             assert (HTML / "_sources" / f"{ch.docname}.ipynb").is_file()
+            # teachers: every chapter ends with exercises, each with a hidden solution
+            exercises = len(re.findall(r'class="[^"]*exercise[^"]*admonition', text))
+            solutions = len(re.findall(r'class="[^"]*solution[^"]*admonition', text))
+            assert exercises >= 2, f"{ch.name}: {exercises} exercises (need at least 2)"
+            assert solutions == exercises, f"{ch.name}: {exercises} exercises but {solutions} solutions"
+            assert "dropdown" in text, f"{ch.name}: solutions are not hidden in a dropdown"
     assert (HTML / "_static" / "mathjax" / "tex-chtml-full.js").is_file()

@@ -433,10 +433,9 @@ def execute_all(
             stamp.unlink(missing_ok=True)
             executed = execute_chapter(ch, nb_path, build_dir(root) / "figures" / ch.name)
             stamp.write_text(fingerprint)
+            print(f"[{i}/{len(nbs)}] {ch.name}: done in {time.perf_counter() - t0:.1f} s", flush=True)
         seed_cache(ch, executed, root)
-        dt = time.perf_counter() - t0
-        timings.append((ch, dt))
-        print(f"[{i}/{len(nbs)}] {ch.name}: done in {dt:.1f} s", flush=True)
+        timings.append((ch, time.perf_counter() - t0))
     return timings
 
 
