@@ -30,7 +30,7 @@ import numpy as np
 from . import gaussian as ga
 from .conventions import HBAR
 from .model import ArrayModel, NoSteadyStateError
-from .parameters import ParameterSet, load
+from .parameters import as_parameter_set
 from .unidirectional import tweezer_separation, two_particle_array, unidirectional_coupling
 
 __all__ = [
@@ -56,16 +56,6 @@ VARIANTS = ("physical", "no_coupling", "no_cross_noise", "no_im_cross_noise")
 
 
 # ------------------------------------------------------------------ helpers
-def _params(params):
-    if params is None:
-        return load("rieser2022")
-    if isinstance(params, str):
-        return load(params)
-    if isinstance(params, ParameterSet):
-        return params
-    raise ValueError("params must be a ParameterSet, a parameter-set name or None")
-
-
 def _grid(name, values):
     arr = np.atleast_1d(np.asarray(values, dtype=float))
     if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
@@ -110,7 +100,7 @@ def coupling_map(kd, phi, params=None, theta1=0.0, theta2=0.0):
         In N/m.  ``C12[l, m]`` is the force on particle 1 per displacement
         of particle 2 at ``phi[l]``, ``kd[m]``.
     """
-    p = _params(params)
+    p = as_parameter_set(params)
     kd = _kd_grid(kd, p)
     phi = _grid("phi", phi)
     c12 = np.empty((phi.size, kd.size))
@@ -161,7 +151,7 @@ def coupling_route_deviation(kd, phi, params=None, green="full"):
         coupling amplitude of Eq. (92) at that separation.  Expected to be
         ``O(1/kd)`` for ``green="full"``.
     """
-    p = _params(params)
+    p = as_parameter_set(params)
     kd = _kd_grid(kd, p)
     phi = float(_grid("phi", phi)[0])
     if green not in ("full", "far", "focal"):
@@ -214,7 +204,7 @@ def heating_to_coupling_ratio(kd, params=None):
     ndarray
         Dimensionless ratio.
     """
-    p = _params(params)
+    p = as_parameter_set(params)
     kd = np.asarray(kd, dtype=float)
     if not np.all(np.isfinite(kd)) or np.any(kd <= 0):
         raise ValueError("kd must be finite and > 0")
@@ -260,7 +250,7 @@ def pair_model(kd, phi, params=None, gamma=0.0, n_th=0.0, variant="physical",
     """
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {VARIANTS}; got {variant!r}")
-    p = _params(params)
+    p = as_parameter_set(params)
     kd = float(_kd_grid(kd, p)[0])
     phi = float(_grid("phi", phi)[0])
     gamma = _nonneg("gamma", gamma)
@@ -313,7 +303,7 @@ def correlation_scan(kd, phi, params=None, gamma=0.0, n_th=0.0, variant="physica
         :func:`normalized_correlation` of the Lyapunov steady state
         (:func:`optbind.gaussian.steady_state`); NaN where there is none.
     """
-    p = _params(params)
+    p = as_parameter_set(params)
     kd = _kd_grid(kd, p)
     if _nonneg("gamma", gamma) == 0.0:
         raise ValueError("gamma must be > 0: without damping the recoil heating has no steady state")
@@ -369,7 +359,7 @@ def negativity_map(kd, phi, params=None, gamma=0.0, n_th=0.0, variant="physical"
         ``"n_mean"`` (mean phonon number of the fluctuations).  NaN where the
         drift is unstable.
     """
-    p = _params(params)
+    p = as_parameter_set(params)
     kd = _kd_grid(kd, p)
     phi = _grid("phi", phi)
     if _nonneg("gamma", gamma) == 0.0:

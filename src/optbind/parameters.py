@@ -26,7 +26,7 @@ try:  # Python >= 3.11
 except ModuleNotFoundError:  # pragma: no cover
     import tomli as tomllib  # type: ignore[no-redef]
 
-__all__ = ["DATA_DIR", "PARAMETER_FILE", "ParameterSet", "available", "load"]
+__all__ = ["DATA_DIR", "PARAMETER_FILE", "ParameterSet", "as_parameter_set", "available", "load"]
 
 #: Repository data directory (``<repo>/data``).
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -180,3 +180,31 @@ def load(name="rieser2022", path=None):
         sources[f] = str(sec[f]["source"])
     return ParameterSet(name=name, description=str(sec.get("description", "")),
                         sources=sources, **values)
+
+
+def as_parameter_set(params=None, default="rieser2022"):
+    """Accept a :class:`ParameterSet`, the name of one, or ``None`` (the default set).
+
+    Parameters
+    ----------
+    params : ParameterSet, str or None
+        What the caller passed.
+    default : str
+        Name loaded when ``params`` is ``None``.
+
+    Returns
+    -------
+    ParameterSet
+
+    Raises
+    ------
+    TypeError
+        If ``params`` is of any other type.
+    """
+    if params is None:
+        return load(default)
+    if isinstance(params, str):
+        return load(params)
+    if isinstance(params, ParameterSet):
+        return params
+    raise TypeError(f"params must be a ParameterSet, a parameter-set name or None; got {type(params).__name__}")

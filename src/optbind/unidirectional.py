@@ -22,7 +22,7 @@ import numpy as np
 
 from .array import LinearArray
 from .conventions import EPSILON_0, HBAR
-from .parameters import ParameterSet, load
+from .parameters import as_parameter_set
 
 __all__ = [
     "polarization",
@@ -40,16 +40,6 @@ def polarization(theta):
     if not np.isfinite(theta):
         raise ValueError(f"theta must be finite (rad); got {theta!r}")
     return np.array([np.sin(theta), np.cos(theta), 0.0])
-
-
-def _params(params):
-    if params is None:
-        return load("rieser2022")
-    if isinstance(params, str):
-        return load(params)
-    if isinstance(params, ParameterSet):
-        return params
-    raise TypeError("params must be a ParameterSet, a parameter-set name or None")
 
 
 def unidirectional_separation(k, n):
@@ -119,7 +109,7 @@ def two_particle_array(d=None, phi=None, theta1=0.0, theta2=0.0, params=None, n=
     -------
     LinearArray
     """
-    p = _params(params)
+    p = as_parameter_set(params)
     d = _separation(p, d, n)
     phi = np.pi / 4.0 if phi is None else float(phi)
     if not np.isfinite(phi):
@@ -137,7 +127,7 @@ def unidirectional_coupling(d=None, theta1=0.0, theta2=0.0, params=None, n=None)
     ``C = eps0 chi^2 V^2 k^2 (k - 1/z_R)^2 |E_0|^2 cos Theta_1 cos Theta_2/(8 pi d)``.
     Arguments as in :func:`two_particle_array`.
     """
-    p = _params(params)
+    p = as_parameter_set(params)
     d = _separation(p, d, n)
     kappa = p.k - 1.0 / p.z_R
     return (EPSILON_0 * p.chi**2 * p.volume**2 * p.k**2 * kappa**2 / (8.0 * np.pi * d)
