@@ -1,55 +1,57 @@
 """Named experimental parameter sets and the quantities derived from them.
 
-The numbers live in ``data/parameters.toml`` at the repository root, each
-with a ``source`` string; :func:`load` returns a :class:`ParameterSet`
+The numbers live in the package data file ``optbind/data/parameters.toml``
+(read with :mod:`importlib.resources`, so it works from an installed wheel),
+each with a ``source`` string; :func:`load` returns a :class:`ParameterSet`
 whose properties give the derived SI quantities (wave number, Rayleigh
 range, particle volume and mass, peak field, susceptibility with the
 radiation correction of Eq. 68, and the trap frequency of Eq. 79).
 """
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from .fields import field_amplitude_from_power, rayleigh_range, trap_frequency
-from .particles import (
-    check_permittivity,
-    check_positive,
-    radiation_correction_sphere,
-    sphere_susceptibility,
-)
+from . import validation as _v
+from .electrodynamics.fields import field_amplitude_from_power, rayleigh_range, trap_frequency
+from .electrodynamics.particles import radiation_correction_sphere, sphere_susceptibility
 
-try:  # Python >= 3.11
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[no-redef]
-
-__all__ = ["DATA_DIR", "PARAMETER_FILE", "ParameterSet", "as_parameter_set", "available", "load"]
-
-#: Repository data directory (``<repo>/data``).
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-#: The parameter file.
-PARAMETER_FILE = DATA_DIR / "parameters.toml"
+__all__ = ["ParameterSet", "as_parameter_set", "available", "load", "parameter_file_text"]
 
 _FIELDS = ("wavelength", "permittivity", "density", "diameter", "waist", "power", "separation")
+_UNITS = {"wavelength": "m", "permittivity": "dimensionless", "density": "kg/m^3",
+          "diameter": "m", "waist": "m", "power": "W", "separation": "m"}
+
+
+def parameter_file_text():
+    """The text of the packaged ``parameters.toml`` (to copy and edit)."""
+    return resources.files("optbind").joinpath("data", "parameters.toml").read_text("utf-8")
 
 
 def _read(path=None):
-    path = PARAMETER_FILE if path is None else Path(path)
+    if path is None:
+        return tomllib.loads(parameter_file_text())
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a file path or None; got {type(path).__name__}")
+    path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(
-            f"parameter file not found: {path}. optbind.parameters expects the "
-            "repository's data/parameters.toml next to src/ (an editable install "
-            "from the repository)."
-        )
+        raise FileNotFoundError(f"parameter file not found: {path}")
     with path.open("rb") as fh:
         return tomllib.load(fh)
 
 
 def available(path=None):
-    """Names of the parameter sets in ``data/parameters.toml``."""
+    """Names of the packaged parameter sets (or of those in the TOML file ``path``).
+
+    Examples
+    --------
+    >>> "rieser2022" in available()
+    True
+    """
     return sorted(_read(path))
 
 
@@ -90,10 +92,12 @@ class ParameterSet:
     sources: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
-        check_permittivity(self.permittivity)
         for f in _FIELDS:
-            if f != "permittivity":
-                check_positive(getattr(self, f), f)
+            if f == "permittivity":
+                value = _v.permittivity(self.permittivity)
+            else:
+                value = _v.real_scalar(getattr(self, f), f, _UNITS[f], positive=True)
+            object.__setattr__(self, f, value)
 
     @property
     def k(self):
@@ -147,15 +151,16 @@ class ParameterSet:
                                     self.field_amplitude, self.z_R))
 
 
-def load(name="rieser2022", path=None):
+def load(name="rieser2022", *, path=None):
     """Load a named parameter set.
 
     Parameters
     ----------
     name : str
-        Section of ``data/parameters.toml`` (see :func:`available`).
+        Name of the set (see :func:`available`).
     path : path-like, optional
-        Alternative TOML file with the same layout.
+        Alternative TOML file with the same layout (see
+        :func:`parameter_file_text`).
 
     Returns
     -------
@@ -166,11 +171,17 @@ def load(name="rieser2022", path=None):
     FileNotFoundError
         If the parameter file is missing.
     KeyError
-        If ``name`` is unknown or a value/source is missing.
+        If ``name`` is unknown (the message lists the valid names) or a
+        value/source is missing.
+
+    Examples
+    --------
+    >>> p = load("rieser2022")
+    >>> round(p.wavelength * 1e9)
+    1550
     """
     data = _read(path)
-    if name not in data:
-        raise KeyError(f"unknown parameter set {name!r}; available: {sorted(data)}")
+    name = _v.known_name(name, "parameter set", data)
     sec = data[name]
     values, sources = {}, {}
     for f in _FIELDS:

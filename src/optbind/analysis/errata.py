@@ -16,9 +16,17 @@ from typing import Callable
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from .conventions import EPSILON_0, HBAR
-from .fields import TweezerField
-from .interactions import binding_potential, gradient_forces, optical_potential
+from .. import validation as _v
+from ..conventions import EPSILON_0, HBAR, chain_phase_argument
+from ..dynamics.response import inverse_susceptibility
+from ..electrodynamics.fields import TweezerField
+from ..electrodynamics.green import focal_plane_green, sphere_quadrature, transverse_polarizations
+from ..forces.dipoles import binding_potential, gradient_forces, optical_potential
+from ..forces.scattering import quadrature_order
+from ..linear.array import LinearArray
+from ..linear.chain import chain_couplings
+from ..numerics import central_difference
+from ..parameters import load
 
 __all__ = [
     "Erratum",
@@ -32,6 +40,8 @@ __all__ = [
     "commutator_relation_eq90",
     "chain_coupling_eq97",
     "inverse_susceptibility_eq101",
+    "printed_eq101_susceptibility",
+    "printed_eq99_partial_sums",
     "driven_response",
 ]
 
@@ -66,16 +76,14 @@ class Erratum:
 # --------------------------------------------------------------- fixtures
 def _demo_array(kd_n=6, phases=(0.7, -0.4, 1.9), thetas=(0.3, -0.8, 1.1), ratios=(1.0, 0.7, 1.3)):
     """A small irregular three-tweezer array with realistic silica parameters."""
-    from .array import LinearArray
-    from .parameters import load
-
     p = load("rieser2022")
     d = 2.0 * np.pi * kd_n / p.k
     foci = np.array([[0.0, 0.0, 0.0], [d, 0.13 * d, 0.0], [0.35 * d, 1.1 * d, 0.0]])
     pol = np.array([[np.cos(t), np.sin(t), 0.0] for t in thetas])
     amps = p.field_amplitude * (np.array(ratios) * np.exp(1j * np.array(phases)))[:, None] * pol
     vols = p.volume * np.array([1.0, 0.8, 1.2])
-    return LinearArray(foci, amps, vols, p.density * vols, p.chi, p.k, p.z_R, p.chi_tilde)
+    return LinearArray(foci, amps, vols, p.density * vols, p.chi, p.k, p.z_R,
+                       chi_tilde=p.chi_tilde)
 
 
 def _rel(a, b):
@@ -83,40 +91,33 @@ def _rel(a, b):
 
 
 # ------------------------------------------------------------------ Eq. 7
-def gradient_force_eq7_printed(alpha, field, r, step=1e-10):
-    """First term of Eq. (7) as printed, ``(alpha/4) d|E_L(r)|/dr`` (finite differences), N."""
-    r = np.asarray(r, dtype=float)
-    out = np.empty(3)
-    for a in range(3):
-        dr = np.zeros(3)
-        dr[a] = step
-        out[a] = (np.linalg.norm(field.field(r + dr)) - np.linalg.norm(field.field(r - dr))) / (2 * step)
-    return 0.25 * alpha * out
+def gradient_force_eq7_printed(polarizability, field, r, *, step=1e-10):
+    """First term of Eq. (7) as printed, ``(alpha/4) d|E_L(r)|/dr`` (finite differences).
+
+    Dimensionally inconsistent (N m/V instead of N); kept as evidence only.
+    """
+    r = _v.vectors(r, "r", "m", shape=(3,))
+    alpha = _v.real_scalar(polarizability, "polarizability", "F m^2", positive=True)
+    return 0.25 * alpha * central_difference(lambda x: np.linalg.norm(field.field(x)), r, step)
 
 
-def gradient_force_eq7_corrected(alpha, field, r):
+def gradient_force_eq7_corrected(polarizability, field, r):
     """First term of Eq. (7) corrected, ``(alpha/4) d|E_L|^2/dr = (alpha/2) Re[(dE)^* . E]``, N."""
-    r = np.asarray(r, dtype=float)
+    r = _v.vectors(r, "r", "m", shape=(3,))
+    alpha = _v.real_scalar(polarizability, "polarizability", "F m^2", positive=True)
     return 0.5 * alpha * np.real(field.gradient(r).conj() @ field.field(r))
 
 
 def _evidence_eq7():
-    from .parameters import load
-
     p = load("rieser2022")
     field = TweezerField([[0.0, 0.0, 0.0]], [[p.field_amplitude, 0.0, 0.0]], p.k, p.waist)
     r = np.array([0.21, -0.17, 0.4]) * p.waist
     alpha = EPSILON_0 * p.volume * p.chi
     # independent route: minus the finite-difference gradient of V_L (Eq. 73)
     h = 1e-4 * p.waist
-    ref = np.empty(3)
-    for a in range(3):
-        dr = np.zeros(3)
-        dr[a] = h
-        ref[a] = -(optical_potential([r + dr], p.volume, p.chi, field)
-                   - optical_potential([r - dr], p.volume, p.chi, field)) / (2 * h)
+    ref = -central_difference(lambda x: optical_potential([x], p.volume, p.chi, field), r, h)
     return {
-        "printed": _rel(gradient_force_eq7_printed(alpha, field, r, h), ref),
+        "printed": _rel(gradient_force_eq7_printed(alpha, field, r, step=h), ref),
         "corrected": _rel(gradient_force_eq7_corrected(alpha, field, r), ref),
         "analytic_vs_fd": _rel(gradient_forces([r], p.volume, p.chi, field)[0], ref),
     }
@@ -132,8 +133,8 @@ def harmonic_binding_potential_eq80(array, z, printed=False):
     """
     z = np.asarray(z, dtype=float)
     total = 0.0 + 0.0j
-    for j in range(array.N):
-        for jp in range(array.N):
+    for j in range(array.n_particles):
+        for jp in range(array.n_particles):
             if j == jp:
                 continue
             sep = array.foci[j] - array.foci[jp]
@@ -149,8 +150,6 @@ def harmonic_binding_potential_eq80(array, z, printed=False):
 
 
 def _evidence_eq80():
-    from .array import focal_plane_green
-
     arr = _demo_array()
     # independent route: Eq. (75) with the near-focus field E_j exp(i kappa z) and the
     # far-field Green tensor at the foci -- the two approximations Eq. (80) rests on.
@@ -167,8 +166,8 @@ def _evidence_eq80():
     pos = arr.foci + z[:, None] * np.array([0.0, 0.0, 1.0])
     e = np.array([nf.field(p) for p in pos])
     ref = 0.0
-    for j in range(arr.N):
-        for jp in range(arr.N):
+    for j in range(arr.n_particles):
+        for jp in range(arr.n_particles):
             if j != jp:
                 g = np.real(focal_plane_green(pos[j] - pos[jp], arr.k))
                 ref += -0.25 * EPSILON_0 * arr.volumes[j] * arr.volumes[jp] * arr.chi**2 * np.real(
@@ -189,9 +188,7 @@ def amplitude_derivatives_eq81(array, directions, printed=False):
     focus phase.  Corrected: ``sqrt(eps0 k^3/(2 hbar)) V_j chi/(4 pi)`` times
     ``e^{-ik n.d_j}``, as follows from Eq. (76).
     """
-    from .green import transverse_polarizations
-
-    n = np.asarray(directions, dtype=float)
+    n = _v.unit_vectors(directions, "directions", atol=1e-8)
     t = transverse_polarizations(n)
     vchi = array.volumes * array.chi
     pref = np.sqrt(EPSILON_0 * array.k**3 * (vchi if printed else 1.0) / (2 * HBAR)) * vchi / (4 * np.pi)
@@ -201,12 +198,9 @@ def amplitude_derivatives_eq81(array, directions, printed=False):
 
 
 def _evidence_eq81():
-    from .interactions import quadrature_order
-    from .green import sphere_quadrature
-
     arr = _demo_array()
     nodes, w = sphere_quadrature(*quadrature_order(arr.foci, arr.k))
-    ref = arr.numerical_D((nodes, w))
+    ref = arr.numerical_D(quadrature=(nodes, w))
 
     def dmat(printed):
         dl = amplitude_derivatives_eq81(arr, nodes, printed)
@@ -227,9 +221,9 @@ def cross_diffusion_eq87b(array, printed=False):
     Corrected: ``... sin(kd) E_j'^* . (1 - nn) E_j`` (``D[j, jp]`` multiplies
     ``z_j rho z_jp``).
     """
-    out = np.zeros((array.N, array.N), dtype=complex)
-    for j in range(array.N):
-        for jp in range(array.N):
+    out = np.zeros((array.n_particles, array.n_particles), dtype=complex)
+    for j in range(array.n_particles):
+        for jp in range(array.n_particles):
             if j == jp:
                 continue
             sep = array.foci[j] - array.foci[jp]
@@ -247,7 +241,7 @@ def cross_diffusion_eq87b(array, printed=False):
 def _evidence_eq87b():
     arr = _demo_array(kd_n=60)
     ref = arr.numerical_D()
-    off = ~np.eye(arr.N, dtype=bool)
+    off = ~np.eye(arr.n_particles, dtype=bool)
     return {
         "printed": _rel(cross_diffusion_eq87b(arr, True)[off], ref[off]),
         "corrected": _rel(cross_diffusion_eq87b(arr, False)[off], ref[off]),
@@ -270,7 +264,7 @@ def commutator_relation_eq90(C, D, printed=False):
 
 def _evidence_eq90():
     arr = _demo_array()
-    c = arr.numerical_C("full")
+    c = arr.numerical_C(green="full")
     d = arr.numerical_D()
     scale = np.max(np.abs(c - c.T))
     return {
@@ -287,8 +281,7 @@ def chain_coupling_eq97(n_particles, kd_next, phi_next, printed=False):
     Printed argument ``kd|j - j'| - phi_next (j - j')``; corrected ``+``
     (:func:`optbind.conventions.chain_phase_argument`).
     """
-    from .conventions import chain_phase_argument
-
+    n_particles = _v.integer(n_particles, "n_particles", minimum=1)
     j = np.arange(n_particles)[:, None]
     jp = np.arange(n_particles)[None, :]
     arg = chain_phase_argument(j, jp, kd_next, -phi_next if printed else phi_next)
@@ -299,16 +292,13 @@ def chain_coupling_eq97(n_particles, kd_next, phi_next, printed=False):
 
 
 def _evidence_eq97():
-    from .array import LinearArray
-    from .parameters import load
-
     p = load("rieser2022")
     n_part, n, phi_next = 5, 7, np.pi / 4
     d = (np.pi / 4 + 2 * np.pi * n) / p.k
     phases = -phi_next * np.arange(n_part)  # phi_j - phi_{j+1} = phi_next
     foci = np.array([[j * d, 0.0, 0.0] for j in range(n_part)])
     amps = p.field_amplitude * np.exp(1j * phases)[:, None] * np.array([0.0, 1.0, 0.0])
-    arr = LinearArray(foci, amps, [p.volume] * n_part, [p.mass] * n_part, p.chi, p.k, p.z_R)
+    arr = LinearArray(foci, amps, p.volume, p.mass, p.chi, p.k, p.z_R)
     ref = arr.C / (EPSILON_0 * p.chi**2 * p.volume**2 * p.k**2 * arr.kappa**2
                    * p.field_amplitude**2 / (8 * np.pi * d))  # units of 2 m omega0 g, Eq. (98)
     kd = p.k * d
@@ -320,18 +310,51 @@ def _evidence_eq97():
 
 
 # ---------------------------------------------------------------- Eq. 101
-def inverse_susceptibility_eq101(omega, omega0, gamma, C_over_m, printed=False):
-    """Matrix ``chi^{-1}[omega]`` of Eq. (101) (dimensionless).
+def inverse_susceptibility_eq101(omega, coupling_over_m, omega0, gamma, *, printed=False):
+    """Matrix ``chi^{-1}[omega]`` of Eq. (101) (dimensionless), shape (F, N, N).
 
-    Corrected: ``(i/(omega0 gamma)) [(omega0^2 - omega^2 - i gamma omega) 1 - C/m]``
-    (Eq. 100).  Printed: ``omega^2 - omega0^2`` instead.
+    Corrected: :func:`optbind.response.inverse_susceptibility`,
+    ``(i/(omega0 gamma)) [(omega0^2 - omega^2 - i gamma omega) 1 - C/m]``
+    (Eq. 100).  Printed: ``omega^2 - omega0^2`` instead, which is exactly the
+    complex conjugate of the corrected matrix with ``C -> -C``.
     """
-    cm = np.asarray(C_over_m, dtype=float)
-    diag = (omega**2 - omega0**2 if printed else omega0**2 - omega**2) - 1j * gamma * omega
-    return 1j / (omega0 * gamma) * (diag * np.eye(cm.shape[0]) - cm)
+    if not printed:
+        return inverse_susceptibility(omega, coupling_over_m, omega0, gamma)
+    return np.conj(inverse_susceptibility(
+        omega, -_v.square_matrix(coupling_over_m, "coupling_over_m"), omega0, gamma))
 
 
-def driven_response(omega, omega0, gamma, C_over_m, drive, t_end=None):
+def printed_eq101_susceptibility(omega, coupling_over_m, omega0, gamma):
+    """Susceptibility with ``omega^2 - omega0^2`` as *printed* in Eq. (101), (F, N, N).
+
+    Not the response of Eq. (100); provided only to show what the misprint
+    changes (its moduli equal those of the correct formula with ``C -> -C``).
+    """
+    return np.linalg.inv(inverse_susceptibility_eq101(omega, coupling_over_m, omega0, gamma,
+                                                      printed=True))
+
+
+def printed_eq99_partial_sums(kappa, n_terms, omega0, g):
+    """Partial sums of Eq. (99) exactly as printed (for comparison only).
+
+    ``omega0^2 - 2 g omega0 sum_{j<=n} [e^{-i kappa j}/j + (-1)^j e^{2 i kappa j}/(2j)]``.
+    Its limit is :func:`optbind.analysis.amplification.bulk_dispersion` at
+    ``-kappa``: the printed formula is the mirror image of the corrected one.
+
+    Returns
+    -------
+    ndarray, shape (n_terms,), complex
+    """
+    kappa = _v.real_scalar(kappa, "kappa", "rad")
+    n_terms = _v.integer(n_terms, "n_terms", minimum=1)
+    omega0 = _v.real_scalar(omega0, "omega0", "frequency", positive=True)
+    g = _v.real_scalar(g, "g", "frequency", nonnegative=True)
+    j = np.arange(1, n_terms + 1)
+    t = np.exp(-1j * kappa * j) / j + (-1.0) ** j / (2 * j) * np.exp(2j * kappa * j)
+    return omega0**2 - 2 * g * omega0 * np.cumsum(t)
+
+
+def driven_response(omega, coupling_over_m, omega0, gamma, *, drive, t_end=None):
     """Steady-state response of Eq. (96) to a complex drive ``xi_b/m = e^{-i omega t}``.
 
     Integrates ``z'' + gamma z' + omega0^2 z - (C/m) z = e^{-i omega t} e_b``
@@ -341,10 +364,12 @@ def driven_response(omega, omega0, gamma, C_over_m, drive, t_end=None):
 
     Parameters
     ----------
-    omega, omega0, gamma : float
-        Drive frequency, trap frequency and damping rate (any common unit).
-    C_over_m : array_like, shape (N, N)
-        Couplings ``C/m`` in the same units squared.
+    omega : float
+        Drive frequency (any unit shared with ``omega0`` and ``gamma``).
+    coupling_over_m : array_like, shape (N, N)
+        Couplings ``C/m`` in the same unit squared.
+    omega0, gamma : float
+        Trap frequency and damping rate (> 0).
     drive : int
         Index ``b`` of the driven particle.
     t_end : float, optional
@@ -355,8 +380,12 @@ def driven_response(omega, omega0, gamma, C_over_m, drive, t_end=None):
     ndarray, shape (N,), complex
         ``A`` with ``z(t) -> A e^{-i omega t}``.
     """
-    cm = np.asarray(C_over_m, dtype=float)
+    cm = _v.square_matrix(coupling_over_m, "coupling_over_m")
+    omega = _v.real_scalar(omega, "omega", "frequency", positive=True)
+    omega0 = _v.real_scalar(omega0, "omega0", "frequency", positive=True)
+    gamma = _v.real_scalar(gamma, "gamma", "frequency", positive=True)
     n = cm.shape[0]
+    drive = _v.integer(drive, "drive", minimum=0, maximum=n - 1)
     f = np.zeros(n)
     f[drive] = 1.0
     period = 2 * np.pi / omega
@@ -380,18 +409,38 @@ def _evidence_eq101():
     cm = 0.02 * np.array([[0.0, 1.0, 0.5], [0.3, 0.0, 1.0], [-0.4, 0.2, 0.0]])
     omega = 1.01
     # measured normalised response chi_ab = -i omega0 gamma z_a / (xi_b/m)
-    meas = np.column_stack([-1j * omega0 * gamma * driven_response(omega, omega0, gamma, cm, b)
+    meas = np.column_stack([-1j * omega0 * gamma
+                            * driven_response(omega, cm, omega0, gamma, drive=b)
                             for b in range(3)])
-    chi_p = np.linalg.inv(inverse_susceptibility_eq101(omega, omega0, gamma, cm, True))
-    chi_c = np.linalg.inv(inverse_susceptibility_eq101(omega, omega0, gamma, cm, False))
-    chi_flip = np.linalg.inv(inverse_susceptibility_eq101(omega, omega0, gamma, -cm, False))
-    one = np.linalg.inv(inverse_susceptibility_eq101(omega0, omega0, gamma, np.zeros((1, 1)), True))
+    chi_p = printed_eq101_susceptibility(omega, cm, omega0, gamma)[0]
+    chi_c = np.linalg.inv(inverse_susceptibility_eq101(omega, cm, omega0, gamma)[0])
+    one = printed_eq101_susceptibility(omega0, np.zeros((1, 1)), omega0, gamma)[0]
     return {
         "printed": _rel(chi_p, meas),
         "printed_abs": _rel(np.abs(chi_p), np.abs(meas)),
         "corrected": _rel(chi_c, meas),
-        "printed_equals_conj_of_flipped_C": _rel(chi_p, np.conj(chi_flip)),
         "printed_single_particle_chi11": complex(one[0, 0]),
+    }
+
+
+# ----------------------------------------------------------------- Eq. 99
+def _evidence_eq99():
+    """The printed series against the same pairing of terms built from the couplings."""
+    omega0, g, n_terms, kappa = 1.0, 0.05, 400, 0.7
+    n_sites = 4 * n_terms + 1
+    c = chain_couplings(n_sites, omega0, g, np.pi / 4, np.pi / 4)[2 * n_terms]  # C(l)/m
+    centre = 2 * n_terms
+
+    def coupling(l):          # C(l)/m with l = j - j' from the middle row of the chain
+        return c[centre - l]
+
+    n = np.arange(1, n_terms + 1)
+    # pair the neighbour at l = -n with the one at l = 2n, as the printed series does
+    terms = coupling(-n) * np.exp(1j * kappa * n) + coupling(2 * n) * np.exp(-2j * kappa * n)
+    ref = omega0**2 - np.cumsum(terms)
+    return {
+        "printed": _rel(printed_eq99_partial_sums(kappa, n_terms, omega0, g), ref),
+        "corrected": _rel(printed_eq99_partial_sums(-kappa, n_terms, omega0, g), ref),
     }
 
 
@@ -401,10 +450,12 @@ def _evidence_fig2b():
     omega0, gamma = 1.0, 0.05
     kd = phi = np.pi / 4
     cm = 2 * omega0 * gamma * chain_coupling_eq97(2, kd, phi, printed=True)
-    chi = np.linalg.inv(inverse_susceptibility_eq101(omega0, omega0, gamma, cm, True))
+    chi = printed_eq101_susceptibility(omega0, cm, omega0, gamma)[0]
     # response of particle 1 to a force on particle N = 2 (transmission N -> 1), measured
-    resp_1_from_2 = -1j * omega0 * gamma * driven_response(omega0, omega0, gamma, cm, 1)[0]
-    resp_2_from_1 = -1j * omega0 * gamma * driven_response(omega0, omega0, gamma, cm, 0)[1]
+    resp_1_from_2 = -1j * omega0 * gamma * driven_response(omega0, cm, omega0, gamma,
+                                                           drive=1)[0]
+    resp_2_from_1 = -1j * omega0 * gamma * driven_response(omega0, cm, omega0, gamma,
+                                                           drive=0)[1]
     scale = abs(chi[1, 0])
     return {
         # printed wording: chi_N1 is the transmission from N to 1
@@ -464,6 +515,16 @@ REGISTRY = [
         "With phi_next = phi_j - phi_{j+1}, Eq. (85) gives the + sign; the printed sign "
         "swaps C_12 and C_21 relative to Eq. (91).",
         _evidence_eq97,
+    ),
+    Erratum(
+        "eq99-mirror", "Eq. (99)",
+        "omega_k^2 = omega0^2 - 2 g omega0 sum_j [e^{-i k j}/j + (-1)^j e^{2 i k j}/(2j)]",
+        "omega_k^2 = omega0^2 - 2 g omega0 sum_j [e^{+i k j}/j + (-1)^j e^{-2 i k j}/(2j)]",
+        "With the corrected Eq. (97) the unit couplings come from the left neighbours "
+        "(l = j - j' < 0) and the alternating ones from the right (l = 2n), so the plane "
+        "wave e^{i(kappa j - omega t)} picks up e^{+i kappa n} and e^{-2 i kappa n}: the "
+        "printed series is the mirror image kappa -> -kappa.",
+        _evidence_eq99,
     ),
     Erratum(
         "eq101-sign", "Eq. (101)",

@@ -5,10 +5,9 @@ unidirectional coupling (Sec. V B) of Rudolph et al., Phys. Rev. A 110,
 063507 (2024).  Nothing here re-derives the physics: the couplings and the
 diffusion matrix come from :class:`optbind.array.LinearArray` (Eqs. 84-87,
 corrected Eq. 87b), the dynamics from :mod:`optbind.gaussian` (moment
-equations of Eqs. 82, 88, 89) and :mod:`optbind.quantum`.  This module only
-organises parameter scans, builds the deliberately modified ("what if")
-models the chapters compare with, and contains a minimal stochastic
-(Langevin) integrator.
+equations of Eqs. 82, 88, 89).  This module only organises parameter
+scans and builds the deliberately modified ("what if") models the chapters
+compare with.
 
 Two-particle geometry (as in :mod:`optbind.unidirectional`): tweezers on the
 ``e_x`` axis at distance ``d``, relative phase ``phi = phi_1 - phi_2``,
@@ -27,18 +26,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import gaussian as ga
-from .conventions import HBAR
-from .model import ArrayModel, NoSteadyStateError
-from .parameters import as_parameter_set
-from .unidirectional import tweezer_separation, two_particle_array, unidirectional_coupling
+from .. import validation as _v
+from ..conventions import HBAR
+from ..dynamics import moments as ga
+from ..linear.model import ArrayModel, NoSteadyStateError
+from ..linear.pair import tweezer_separation, two_particle_array, unidirectional_coupling
+from ..parameters import as_parameter_set
 
 __all__ = [
     "coupling_map",
     "unidirectionality",
     "coupling_route_deviation",
     "zero_coupling_separation",
-    "heating_to_coupling_ratio",
     "pair_model",
     "VARIANTS",
     "normalized_correlation",
@@ -46,8 +45,6 @@ __all__ = [
     "partial_transpose_margin",
     "negativity_map",
     "commutator_history",
-    "ou_trajectories",
-    "langevin_moments",
     "max_negativity_over_damping",
 ]
 
@@ -56,30 +53,27 @@ VARIANTS = ("physical", "no_coupling", "no_cross_noise", "no_im_cross_noise")
 
 
 # ------------------------------------------------------------------ helpers
-def _grid(name, values):
-    arr = np.atleast_1d(np.asarray(values, dtype=float))
-    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be a non-empty 1-D array of finite numbers")
+def _grid(name, values, unit=""):
+    arr = np.atleast_1d(_v.real_array(values, name, unit))
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D grid; got shape {arr.shape}")
     return arr
 
 
 def _kd_grid(kd, p):
-    kd = _grid("kd", kd)
+    kd = _grid("kd", kd, "dimensionless")
     kmin = p.k * p.diameter
     if np.any(kd <= kmin):
         raise ValueError(f"kd must exceed k * diameter = {kmin:.3f} (particles would overlap)")
     return kd
 
 
-def _nonneg(name, value):
-    value = float(value)
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be finite and >= 0; got {value!r}")
-    return value
+def _nonneg(name, value, unit=""):
+    return _v.real_scalar(value, name, unit, nonnegative=True)
 
 
 # ------------------------------------------------------------ coupling maps
-def coupling_map(kd, phi, params=None, theta1=0.0, theta2=0.0):
+def coupling_map(kd, phi, *, params=None, theta1=0.0, theta2=0.0):
     """Closed-form couplings ``C_12`` and ``C_21`` (Eq. 85) on a grid.
 
     Parameters
@@ -102,7 +96,7 @@ def coupling_map(kd, phi, params=None, theta1=0.0, theta2=0.0):
     """
     p = as_parameter_set(params)
     kd = _kd_grid(kd, p)
-    phi = _grid("phi", phi)
+    phi = _grid("phi", phi, "rad")
     c12 = np.empty((phi.size, kd.size))
     c21 = np.empty_like(c12)
     for i, ph in enumerate(phi):
@@ -120,12 +114,13 @@ def unidirectionality(C12, C21):
     It is a monotonic function of the ratio, ``U = (1 - |r|)/(1 + |r|)`` with
     ``r = C_21/C_12``.  NaN where both couplings vanish.
     """
-    a, b = np.abs(np.asarray(C12, float)), np.abs(np.asarray(C21, float))
+    a = np.abs(_v.real_array(C12, "C12", "N/m"))
+    b = np.abs(_v.real_array(C21, "C21", "N/m"))
     with np.errstate(invalid="ignore", divide="ignore"):
         return (a - b) / (a + b)
 
 
-def coupling_route_deviation(kd, phi, params=None, green="full"):
+def coupling_route_deviation(kd, phi, *, params=None, green="full"):
     """Closed-form Eq. (85) against finite differences of the general forces.
 
     For every ``kd`` the two-particle array is built, its couplings are
@@ -153,15 +148,14 @@ def coupling_route_deviation(kd, phi, params=None, green="full"):
     """
     p = as_parameter_set(params)
     kd = _kd_grid(kd, p)
-    phi = float(_grid("phi", phi)[0])
-    if green not in ("full", "far", "focal"):
-        raise ValueError(f"green must be 'full', 'far' or 'focal'; got {green!r}")
+    phi = _v.real_scalar(phi, "phi", "rad")
+    _v.choice(green, "green", ("full", "far", "focal"))
     out = np.empty(kd.size)
     for j, x in enumerate(kd):
         d = x / p.k
         arr = two_particle_array(d=d, phi=phi, params=p)
         amp = unidirectional_coupling(d=d, params=p)
-        out[j] = np.max(np.abs(arr.numerical_C(green) - arr.C)) / amp
+        out[j] = np.max(np.abs(arr.numerical_C(green=green) - arr.C)) / amp
     return out
 
 
@@ -183,37 +177,8 @@ def zero_coupling_separation(k, n=0):
     return tweezer_separation(k, n, np.pi / 2)
 
 
-def heating_to_coupling_ratio(kd, params=None):
-    """Recoil heating rate over the maximal coupling rate, ``Gamma/g = 2 D_jj/(hbar P)``.
-
-    ``Gamma = D_jj l^2/hbar^2 = D_jj/(hbar m omega)`` is the phonon heating
-    rate of Eq. (87a) and ``g = P/(2 m omega)`` the coupling rate of
-    Eqs. (92)/(98); their ratio does not depend on mass, frequency or power:
-
-    ``Gamma/g = (2/15) kd (5 + 2 k^2/kappa^2)``, with ``kappa = k - 1/z_R``.
-
-    Parameters
-    ----------
-    kd : array_like
-        Separations ``k_L d``.
-    params : ParameterSet or str, optional
-        Supplies ``k`` and ``z_R``.
-
-    Returns
-    -------
-    ndarray
-        Dimensionless ratio.
-    """
-    p = as_parameter_set(params)
-    kd = np.asarray(kd, dtype=float)
-    if not np.all(np.isfinite(kd)) or np.any(kd <= 0):
-        raise ValueError("kd must be finite and > 0")
-    kappa = p.k - 1.0 / p.z_R
-    return 2.0 / 15.0 * kd * (5.0 + 2.0 * p.k**2 / kappa**2)
-
-
 # ------------------------------------------------------------------ models
-def pair_model(kd, phi, params=None, gamma=0.0, n_th=0.0, variant="physical",
+def pair_model(kd, phi, *, params=None, gamma=0.0, n_th=0.0, variant="physical",
                theta1=0.0, theta2=0.0):
     """Two-particle :class:`~optbind.model.ArrayModel` at ``(kd, phi)``, with variants.
 
@@ -248,15 +213,13 @@ def pair_model(kd, phi, params=None, gamma=0.0, n_th=0.0, variant="physical",
     -------
     ArrayModel
     """
-    if variant not in VARIANTS:
-        raise ValueError(f"variant must be one of {VARIANTS}; got {variant!r}")
+    _v.choice(variant, "variant", VARIANTS)
     p = as_parameter_set(params)
-    kd = float(_kd_grid(kd, p)[0])
-    phi = float(_grid("phi", phi)[0])
-    gamma = _nonneg("gamma", gamma)
-    n_th = _nonneg("n_th", n_th)
+    kd = _v.real_scalar(kd, "kd", "dimensionless")
+    _kd_grid(kd, p)
+    phi = _v.real_scalar(phi, "phi", "rad")
     arr = two_particle_array(d=kd / p.k, phi=phi, theta1=theta1, theta2=theta2, params=p)
-    model = arr.to_model(gamma, n_th).replace(F=np.zeros(2))
+    model = arr.to_model(gamma=gamma, n_th=n_th).replace(F=np.zeros(2))
     D = model.D.copy()
     off = ~np.eye(2, dtype=bool)
     if variant == "no_coupling":
@@ -279,13 +242,15 @@ def normalized_correlation(moments):
     moments : optbind.gaussian.GaussianMoments
         Single-time moments of a two-particle array.
     """
+    if not isinstance(moments, ga.GaussianMoments):
+        raise TypeError(f"moments must be GaussianMoments; got {type(moments).__name__}")
     V = np.asarray(moments.S).real
     if V.shape != (4, 4):
         raise ValueError("moments must be single-time moments of two particles (S of shape (4, 4))")
     return float(V[0, 1] / np.sqrt(V[0, 0] * V[1, 1]))
 
 
-def correlation_scan(kd, phi, params=None, gamma=0.0, n_th=0.0, variant="physical"):
+def correlation_scan(kd, phi, *, params=None, gamma=0.0, n_th=0.0, variant="physical"):
     """Steady-state normalised position correlation along a line of ``kd``.
 
     Parameters
@@ -305,12 +270,13 @@ def correlation_scan(kd, phi, params=None, gamma=0.0, n_th=0.0, variant="physica
     """
     p = as_parameter_set(params)
     kd = _kd_grid(kd, p)
-    if _nonneg("gamma", gamma) == 0.0:
-        raise ValueError("gamma must be > 0: without damping the recoil heating has no steady state")
+    gamma = _v.real_scalar(gamma, "gamma", "1/s (> 0: without damping the recoil heating "
+                           "has no steady state)", positive=True)
     out = np.full(kd.size, np.nan)
     for j, x in enumerate(kd):
         try:
-            s = ga.steady_state(pair_model(x, phi, p, gamma, n_th, variant))
+            s = ga.steady_state(pair_model(x, phi, params=p, gamma=gamma, n_th=n_th,
+                                           variant=variant))
         except NoSteadyStateError:
             continue
         out[j] = normalized_correlation(s)
@@ -318,7 +284,7 @@ def correlation_scan(kd, phi, params=None, gamma=0.0, n_th=0.0, variant="physica
 
 
 # ----------------------------------------------------------- entanglement
-def partial_transpose_margin(model, moments, i=0, j=1):
+def partial_transpose_margin(model, moments, *, i=0, j=1):
     """``ln(2 nu_-)`` of the partially transposed two-mode covariance, and ``nu`` of the state.
 
     ``nu_-`` is the smallest symplectic eigenvalue of the partial transpose
@@ -339,7 +305,7 @@ def partial_transpose_margin(model, moments, i=0, j=1):
     return float(np.log(2 * nu_pt)), nu
 
 
-def negativity_map(kd, phi, params=None, gamma=0.0, n_th=0.0, variant="physical"):
+def negativity_map(kd, phi, *, params=None, gamma=0.0, n_th=0.0, variant="physical"):
     """Steady-state entanglement of the two particles over ``(phi, kd)``.
 
     Parameters
@@ -361,13 +327,13 @@ def negativity_map(kd, phi, params=None, gamma=0.0, n_th=0.0, variant="physical"
     """
     p = as_parameter_set(params)
     kd = _kd_grid(kd, p)
-    phi = _grid("phi", phi)
-    if _nonneg("gamma", gamma) == 0.0:
-        raise ValueError("gamma must be > 0: without damping the recoil heating has no steady state")
+    phi = _grid("phi", phi, "rad")
+    gamma = _v.real_scalar(gamma, "gamma", "1/s (> 0: without damping the recoil heating "
+                           "has no steady state)", positive=True)
     out = {key: np.full((phi.size, kd.size), np.nan) for key in ("E_N", "margin", "nu_state", "n_mean")}
     for a, ph in enumerate(phi):
         for b, x in enumerate(kd):
-            model = pair_model(x, ph, p, gamma, n_th, variant)
+            model = pair_model(x, ph, params=p, gamma=gamma, n_th=n_th, variant=variant)
             try:
                 s = ga.steady_state(model)
             except NoSteadyStateError:
@@ -402,15 +368,11 @@ def max_negativity_over_damping(g, ratios, gammas):
     ndarray, shape (R,)
         ``max_gamma E_N`` (nats).
     """
-    g = float(g)
-    if not np.isfinite(g) or not 0 < g < 0.5:
-        raise ValueError(f"g must be in (0, 0.5) (units of the trap frequency); got {g!r}")
-    ratios = _grid("ratios", ratios)
-    gammas = _grid("gammas", gammas)
-    if np.any(ratios < 0):
-        raise ValueError("ratios must be >= 0")
-    if np.any(gammas <= 0):
-        raise ValueError("gammas must be > 0")
+    g = _v.real_scalar(g, "g", "units of the trap frequency", minimum=0.0, maximum=0.5,
+                       strict_min=True, strict_max=True)
+    ratios = np.atleast_1d(_v.real_array(ratios, "ratios", "dimensionless", nonnegative=True))
+    gammas = np.atleast_1d(_v.real_array(gammas, "gammas", "units of the trap frequency",
+                                         positive=True))
     C = np.array([[0.0, 2 * g], [2 * g, 0.0]])
     out = np.zeros(ratios.size)
     for a, r in enumerate(ratios):
@@ -426,7 +388,7 @@ def max_negativity_over_damping(g, ratios, gammas):
 
 
 # --------------------------------------------------------------- dynamics
-def commutator_history(model, times, source="langevin"):
+def commutator_history(model, times, *, source="langevin"):
     """Equal-time commutators ``[z_j, p_j'](t)/(i hbar)`` from the Gaussian engine.
 
     Starts from the vacuum-like uncorrelated state of
@@ -451,125 +413,13 @@ def commutator_history(model, times, source="langevin"):
         ``Y = p l/hbar`` (zero for canonical operators).
     """
     if not isinstance(model, ArrayModel):
-        raise ValueError("model must be an optbind.model.ArrayModel")
-    times = _grid("times", times)
-    if np.any(times < 0):
-        raise ValueError("times must be >= 0 (s)")
-    init = ga.thermal_moments(model, 0.0)
+        raise TypeError("model must be an optbind.model.ArrayModel")
+    times = _v.times(times, "times", nonnegative=True)
+    init = ga.thermal_moments(model)
     ev = ga.evolve(model, init, times, source=source)
     comm = ev.commutator
-    N = model.N
+    N = model.n_particles
     zp = comm[:, :N, N:] / (1j * HBAR)
     s = ga.moment_equations(model).scale
     pp = comm[:, N:, N:] / np.outer(s[N:], s[N:]) / 1j
     return {"zp": zp, "pp": pp}
-
-
-def ou_trajectories(model, n_traj, n_steps, dt, seed=None, burn_steps=0, x0=None):
-    """Sample the linear Langevin equations (88)-(89) with an exact OU update.
-
-    A minimal stand-alone integrator, kept as a fallback and cross-check of
-    :func:`optbind.langevin.simulate` (the package's general engine).  Each step applies the exact
-    propagator of :func:`optbind.gaussian.ou_propagator`:
-    ``x -> Phi x + c + L w`` with ``L L^T = Re Sigma`` and ``w`` standard
-    normal.  Only the symmetrised noise ``Re Q`` enters, so the samples
-    reproduce the symmetrised covariance ``V = Re S`` (classical stochastic
-    unravelling of the Gaussian dynamics); there is no time-step error.
-
-    Parameters
-    ----------
-    model : ArrayModel
-        Array in SI units.
-    n_traj : int
-        Number of independent trajectories (>= 1).
-    n_steps : int
-        Number of recorded steps per trajectory (>= 1).
-    dt : float
-        Step in s (> 0).
-    seed : int or None
-        Seed of :func:`numpy.random.default_rng`.
-    burn_steps : int
-        Steps discarded before recording (>= 0).
-    x0 : array_like, shape (2N,), optional
-        Initial point (SI); default zero.
-
-    Returns
-    -------
-    ndarray, shape (n_traj, n_steps, 2N)
-        Samples of ``(z_1..z_N, p_1..p_N)`` in SI units.
-    """
-    if not isinstance(model, ArrayModel):
-        raise ValueError("model must be an optbind.model.ArrayModel")
-    for name, v, lo in (("n_traj", n_traj, 1), ("n_steps", n_steps, 1), ("burn_steps", burn_steps, 0)):
-        if not isinstance(v, (int, np.integer)) or v < lo:
-            raise ValueError(f"{name} must be an integer >= {lo}; got {v!r}")
-    dt = float(dt)
-    if not np.isfinite(dt) or dt <= 0:
-        raise ValueError(f"dt must be a finite time step > 0 (s); got {dt!r}")
-    eqs = ga.moment_equations(model)
-    A, Q, b = eqs.scaled()
-    Phi, c, Sig = ga.ou_propagator(A, Q.real, b, dt)
-    Sig = 0.5 * (Sig.real + Sig.real.T)
-    w_, U = np.linalg.eigh(Sig)
-    L = U * np.sqrt(np.clip(w_, 0.0, None))
-    n = A.shape[0]
-    rng = np.random.default_rng(seed)
-    x = np.zeros((n_traj, n)) if x0 is None else np.tile(np.asarray(x0, float) / eqs.scale, (n_traj, 1))
-    for _ in range(burn_steps):
-        x = x @ Phi.T + c + rng.standard_normal((n_traj, n)) @ L.T
-    out = np.empty((n_traj, n_steps, n))
-    for t in range(n_steps):
-        x = x @ Phi.T + c + rng.standard_normal((n_traj, n)) @ L.T
-        out[:, t] = x
-    return out * eqs.scale
-
-
-def langevin_moments(model, n_traj, n_steps, dt, seed=None, burn_steps=0):
-    """Steady-state symmetrised covariance from stochastic trajectories, with error bars.
-
-    The trajectories come from the package's Langevin engine,
-    :func:`optbind.langevin.simulate` (exact Ornstein-Uhlenbeck steps, with the
-    Lindblad gas damping used by :mod:`optbind.gaussian` and
-    :mod:`optbind.quantum`), or from :func:`ou_trajectories` if that engine is
-    not installed.  Every trajectory gives a time-averaged covariance; the
-    estimate is the mean over trajectories and the error bar the standard
-    error of that mean (trajectories are independent, so this accounts for
-    the time correlations within each trajectory).
-
-    Parameters
-    ----------
-    model : ArrayModel
-        Array in SI units (stable).
-    n_traj, n_steps : int
-        Trajectories (>= 2 for an error bar) and recorded steps per trajectory.
-    dt : float
-        Step in s.
-    seed : int or None
-        Seed of :func:`numpy.random.default_rng`.
-    burn_steps : int
-        Steps discarded before recording (relaxation from the origin).
-
-    Returns
-    -------
-    V, err : ndarray, shape (2N, 2N)
-        Covariance estimate and its standard error (SI).
-    """
-    for name, v, lo in (("n_traj", n_traj, 1), ("n_steps", n_steps, 1), ("burn_steps", burn_steps, 0)):
-        if not isinstance(v, (int, np.integer)) or v < lo:
-            raise ValueError(f"{name} must be an integer >= {lo}; got {v!r}")
-    dt = float(dt)
-    if not np.isfinite(dt) or dt <= 0:
-        raise ValueError(f"dt must be a finite time step > 0 (s); got {dt!r}")
-    try:
-        from .langevin import simulate
-    except ImportError:  # pragma: no cover - engine absent
-        x = ou_trajectories(model, n_traj, n_steps, dt, seed, burn_steps)
-    else:
-        times = np.arange(burn_steps + n_steps + 1) * dt
-        traj = simulate(model, times, n_traj, np.random.default_rng(seed), damping="lindblad")
-        x = np.swapaxes(traj[burn_steps + 1:], 0, 1)
-    xc = x - x.mean(axis=(0, 1))
-    per = np.einsum("tsa,tsb->tab", xc, xc) / n_steps
-    V = per.mean(axis=0)
-    err = per.std(axis=0, ddof=1) / np.sqrt(n_traj) if n_traj > 1 else np.full_like(V, np.nan)
-    return V, err

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import validation as _v
+from ..conventions import EPSILON_0, HBAR
+from ..electrodynamics.fields import gouy_wavenumber
+from ..parameters import as_parameter_set
 from .array import LinearArray
-from .conventions import EPSILON_0, HBAR
-from .parameters import as_parameter_set
 
 __all__ = [
     "polarization",
@@ -36,9 +38,7 @@ __all__ = [
 
 def polarization(theta):
     """Unit polarisation ``(sin Theta, cos Theta, 0)`` (angle ``pi/2 - Theta`` to ``e_x``)."""
-    theta = float(theta)
-    if not np.isfinite(theta):
-        raise ValueError(f"theta must be finite (rad); got {theta!r}")
+    theta = _v.real_scalar(theta, "theta", "rad")
     return np.array([np.sin(theta), np.cos(theta), 0.0])
 
 
@@ -67,27 +67,26 @@ def tweezer_separation(k, n, kd_mod):
     kd_mod : float
         The wanted ``k d`` modulo ``2 pi``, in radians.
     """
-    if int(n) != n or n < 0:
-        raise ValueError(f"n must be a non-negative integer; got {n!r}")
-    if not np.isfinite(k) or k <= 0:
-        raise ValueError(f"k must be finite and > 0 (1/m); got {k!r}")
-    return (float(kd_mod) + 2.0 * np.pi * int(n)) / float(k)
+    n = _v.integer(n, "n", minimum=0)
+    k = _v.real_scalar(k, "k", "1/m", positive=True)
+    kd_mod = _v.real_scalar(kd_mod, "kd_mod", "rad")
+    d = (kd_mod + 2.0 * np.pi * n) / k
+    if d <= 0:
+        raise ValueError(f"kd_mod + 2 pi n must be > 0 (a positive separation); got {k * d:g}")
+    return d
 
 
 def _separation(p, d, n):
     if d is not None:
         if n is not None:
             raise ValueError("give either d or n, not both")
-        d = float(d)
-        if not np.isfinite(d) or d <= p.diameter:
-            raise ValueError(f"d must be finite and exceed the particle diameter {p.diameter} m; got {d!r}")
-        return d
+        return _v.real_scalar(d, "d", "m", minimum=p.diameter, strict_min=True)
     if n is None:
         n = max(0, int(round((p.k * p.separation - np.pi / 4.0) / (2.0 * np.pi))))
     return unidirectional_separation(p.k, n)
 
 
-def two_particle_array(d=None, phi=None, theta1=0.0, theta2=0.0, params=None, n=None):
+def two_particle_array(*, d=None, phi=None, theta1=0.0, theta2=0.0, params=None, n=None):
     """Two-tweezer :class:`~optbind.array.LinearArray` of Eqs. (91)-(93).
 
     Parameters
@@ -111,17 +110,15 @@ def two_particle_array(d=None, phi=None, theta1=0.0, theta2=0.0, params=None, n=
     """
     p = as_parameter_set(params)
     d = _separation(p, d, n)
-    phi = np.pi / 4.0 if phi is None else float(phi)
-    if not np.isfinite(phi):
-        raise ValueError(f"phi must be finite (rad); got {phi!r}")
+    phi = np.pi / 4.0 if phi is None else _v.real_scalar(phi, "phi", "rad")
     e0 = p.field_amplitude
     amps = np.array([e0 * np.exp(1j * phi) * polarization(theta1), e0 * polarization(theta2)])
     foci = np.array([[0.0, 0.0, 0.0], [d, 0.0, 0.0]])
-    return LinearArray(foci, amps, [p.volume] * 2, [p.mass] * 2, p.chi, p.k, p.z_R,
+    return LinearArray(foci, amps, p.volume, p.mass, p.chi, p.k, p.z_R,
                        chi_tilde=p.chi_tilde)
 
 
-def unidirectional_coupling(d=None, theta1=0.0, theta2=0.0, params=None, n=None):
+def unidirectional_coupling(*, d=None, theta1=0.0, theta2=0.0, params=None, n=None):
     """Coupling constant ``C`` of Eq. (92), in N/m.
 
     ``C = eps0 chi^2 V^2 k^2 (k - 1/z_R)^2 |E_0|^2 cos Theta_1 cos Theta_2/(8 pi d)``.
@@ -129,11 +126,14 @@ def unidirectional_coupling(d=None, theta1=0.0, theta2=0.0, params=None, n=None)
     """
     p = as_parameter_set(params)
     d = _separation(p, d, n)
-    kappa = p.k - 1.0 / p.z_R
+    kappa = gouy_wavenumber(p.k, p.z_R)
+    theta1 = _v.real_scalar(theta1, "theta1", "rad")
+    theta2 = _v.real_scalar(theta2, "theta2", "rad")
     return (EPSILON_0 * p.chi**2 * p.volume**2 * p.k**2 * kappa**2 / (8.0 * np.pi * d)
             * p.field_amplitude**2 * np.cos(theta1) * np.cos(theta2))
 
 
-def unidirectional_cross_diffusion(d=None, theta1=0.0, theta2=0.0, params=None, n=None):
+def unidirectional_cross_diffusion(*, d=None, theta1=0.0, theta2=0.0, params=None, n=None):
     """Cross-diffusion ``D_12 = (1 + i) hbar C/4`` of Eq. (93), in N^2 s."""
-    return (1.0 + 1.0j) * HBAR * unidirectional_coupling(d, theta1, theta2, params, n) / 4.0
+    return (1.0 + 1.0j) * HBAR * unidirectional_coupling(d=d, theta1=theta1, theta2=theta2,
+                                                         params=params, n=n) / 4.0
