@@ -78,7 +78,34 @@ All tweezers propagate along ``+e_z``; their foci ``d_j`` lie in the plane
 Units
 -----
 SI throughout (metres, seconds, kilograms, volts per metre).  Angular
-frequencies are in rad/s.  Dimensionless helper functions say so.
+frequencies are in rad/s.  A function that also accepts frequencies in any
+common unit (the chain and response functions, which the book uses in units
+of the damping rate ``gamma_g``) says so in its module docstring, and a
+function whose inputs and outputs are pure numbers says "dimensionless".
+
+Names
+-----
+One name per quantity across the public API:
+
+* plural names hold one value per particle (``positions``, ``volumes``,
+  ``masses``, ``foci``, ``amplitudes``), singular names one value
+  (``mass``, ``volume``, ``radius``);
+* ``n_particles`` is a number of particles; ``n_max`` the highest Fock state;
+  ``occupations`` thermal phonon numbers;
+* ``permittivity`` is the relative permittivity ``eps``; ``chi`` the
+  dielectric susceptibility tensor of Eq. (32) and ``chi_tilde`` its
+  renormalised value (Eq. 74); the *mechanical* susceptibility of
+  Eqs. (100)-(101) is the function :func:`optbind.response.susceptibility`;
+* ``radius`` for spheres, ``semi_axes = (a1, a2, a3)`` for ellipsoids,
+  ``euler = (alpha, beta, gamma)`` for orientations (z-y'-z''),
+  ``polarizability`` for ``alpha = eps0 V chi``;
+* ``k`` is the laser wave number ``k_L`` (1/m), ``kappa = k - 1/z_R`` the
+  Gouy-reduced axial wave number (:func:`optbind.fields.gouy_wavenumber`);
+* ``gamma`` is the gas damping rate, ``damping`` the damping model
+  (``"lindblad"`` by default in every engine), ``seed`` the source of
+  randomness (an int, ``None`` or a :class:`numpy.random.Generator`).
+
+Options are keyword-only.
 """
 from __future__ import annotations
 
