@@ -31,7 +31,10 @@ __all__ = [
     "real_array",
     "complex_array",
     "integer",
+    "integer_array",
     "boolean",
+    "callable_object",
+    "broadcast",
     "vectors",
     "unit_vectors",
     "square_matrix",
@@ -50,6 +53,12 @@ __all__ = [
 def _describe(value) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _shape_text(shape) -> str:
+    """``(2,)``, ``(N, 3)``: a shape as Python prints it, ``N`` for a free axis."""
+    items = ["N" if s is None else str(s) for s in shape]
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
 def _unit(unit: str) -> str:
@@ -180,8 +189,8 @@ def real_array(value, name: str, unit: str = "", *, shape: tuple | None = None,
             arr = np.broadcast_to(arr, shape)
         if arr.ndim != len(shape) or any(s is not None and s != a
                                          for s, a in zip(shape, arr.shape)):
-            want = "(" + ", ".join("N" if s is None else str(s) for s in shape) + ")"
-            raise ValueError(f"{name} must have shape {want}; got shape {arr.shape}")
+            raise ValueError(f"{name} must have shape {_shape_text(shape)}; got shape "
+                             f"{arr.shape}")
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-dimensional; got shape {arr.shape}")
     if nonempty and arr.size == 0:
@@ -193,7 +202,15 @@ def real_array(value, name: str, unit: str = "", *, shape: tuple | None = None,
 
 def complex_array(value, name: str, unit: str = "", *, shape: tuple | None = None,
                   nonempty: bool = True) -> np.ndarray:
-    """A finite complex array (a new copy), optionally of a given shape."""
+    """A finite complex array (a new copy), optionally of a given shape.
+
+    A scalar is broadcast to ``shape`` when ``shape`` has no free axis.
+
+    Examples
+    --------
+    >>> complex_array(1j, "amplitudes", shape=(2,))
+    array([0.+1.j, 0.+1.j])
+    """
     if value is None or isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be numeric{_unit(unit)}; got {_describe(value)}")
     arr = np.asarray(value)
@@ -204,10 +221,12 @@ def complex_array(value, name: str, unit: str = "", *, shape: tuple | None = Non
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be numeric{_unit(unit)}; got {_describe(value)}") from None
     if shape is not None:
+        if arr.ndim == 0 and all(s is not None for s in shape):
+            arr = np.broadcast_to(arr, shape)
         if arr.ndim != len(shape) or any(s is not None and s != a
                                          for s, a in zip(shape, arr.shape)):
-            want = "(" + ", ".join("N" if s is None else str(s) for s in shape) + ")"
-            raise ValueError(f"{name} must have shape {want}; got shape {arr.shape}")
+            raise ValueError(f"{name} must have shape {_shape_text(shape)}; got shape "
+                             f"{arr.shape}")
     if nonempty and arr.size == 0:
         raise ValueError(f"{name} must not be empty")
     if not np.all(np.isfinite(arr)):
@@ -239,6 +258,49 @@ def integer(value, name: str, *, minimum: int | None = None,
     if (minimum is not None and v < minimum) or (maximum is not None and v > maximum):
         raise ValueError(f"{name} must be an integer{rng}; got {v}")
     return v
+
+
+def integer_array(value, name: str, *, minimum: int | None = None) -> np.ndarray:
+    """An array of integers (indices); booleans and non-integral numbers are refused.
+
+    Examples
+    --------
+    >>> integer_array([0, 2], "j", minimum=0)
+    array([0, 2])
+    """
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be integers; got {_describe(value)}")
+    arr = np.asarray(value)
+    if arr.dtype == bool or arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be integers (an integer array); got "
+                        f"{_describe(value)}")
+    if minimum is not None and np.any(arr < minimum):
+        raise ValueError(f"{name} must be integers >= {minimum}; got {_describe(value)}")
+    return np.array(arr)
+
+
+def callable_object(value, name: str, signature: str = ""):
+    """A callable (``signature`` describes the expected call in the message)."""
+    if not callable(value):
+        what = f": {signature}" if signature else ""
+        raise TypeError(f"{name} must be callable{what}; got {_describe(value)}")
+    return value
+
+
+def broadcast(**arrays) -> list:
+    """Broadcast the named arrays together, or say which of them do not fit.
+
+    Examples
+    --------
+    >>> [a.shape for a in broadcast(d=[1.0, 2.0], phi=0.0)]
+    [(2,), (2,)]
+    """
+    try:
+        return list(np.broadcast_arrays(*(np.asarray(a) for a in arrays.values())))
+    except ValueError:
+        shapes = ", ".join(f"{k} {np.shape(a)}" for k, a in arrays.items())
+        raise ValueError(f"{', '.join(arrays)} must broadcast together (equal shapes or "
+                         f"size 1); got shapes {shapes}") from None
 
 
 def boolean(value, name: str) -> bool:
@@ -330,13 +392,23 @@ def choice(value, name: str, allowed) -> str:
     return value
 
 
-def known_name(value, name: str, valid) -> str:
-    """A name that must be among ``valid``; :class:`KeyError` listing them otherwise."""
+def known_name(value, name: str, valid, *, kind: str | None = None) -> str:
+    """A name that must be among ``valid``; :class:`KeyError` listing them otherwise.
+
+    ``kind`` says what is named (e.g. ``"parameter set"``) when the parameter
+    itself is called differently (e.g. ``name``).
+
+    Examples
+    --------
+    >>> known_name("b", "name", ["a", "b"], kind="set")
+    'b'
+    """
     valid = sorted(valid)
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string, one of {valid}; got {_describe(value)}")
     if value not in valid:
-        raise KeyError(f"unknown {name} {value!r}; valid names: {valid}")
+        what = name if kind is None else f"{kind} ({name})"
+        raise KeyError(f"unknown {what} {value!r}; valid names: {valid}")
     return value
 
 
@@ -376,7 +448,8 @@ def field_object(field, name: str = "field"):
     return field
 
 
-def particle_set(positions, volumes, chi, *, check_overlap: bool = True):
+def particle_set(positions, volumes, chi, *, check_overlap: bool = True,
+                 chi_name: str = "chi"):
     """Validate and broadcast a set of particles.
 
     Parameters
@@ -391,6 +464,8 @@ def particle_set(positions, volumes, chi, *, check_overlap: bool = True):
         real, symmetric, scalars > 0.
     check_overlap : bool
         Refuse particles closer than the sum of their equal-volume radii.
+    chi_name : str
+        Name of the susceptibility parameter in messages (e.g. ``"chi_tilde"``).
 
     Returns
     -------
@@ -405,19 +480,20 @@ def particle_set(positions, volumes, chi, *, check_overlap: bool = True):
     if n < 1:
         raise ValueError("positions must hold at least one particle")
     vol = same_length(volumes, "volumes", n, "m^3", positive=True)
-    chi_arr = _as_real(chi, "chi", "dimensionless")
+    cn = chi_name
+    chi_arr = _as_real(chi, cn, "dimensionless")
     if chi_arr.ndim == 0 or chi_arr.shape == (n,):
-        _check_range(chi_arr, "chi", "dimensionless", True, False, None, None, False, False,
+        _check_range(chi_arr, cn, "dimensionless", True, False, None, None, False, False,
                      chi)
         chi_arr = np.broadcast_to(chi_arr, (n,))[:, None, None] * np.eye(3)
     elif chi_arr.shape == (3, 3):
         chi_arr = np.broadcast_to(chi_arr, (n, 3, 3))
     if chi_arr.shape != (n, 3, 3):
-        raise ValueError(f"chi must have shape (), ({n},), (3, 3) or ({n}, 3, 3); got "
+        raise ValueError(f"{cn} must have shape (), ({n},), (3, 3) or ({n}, 3, 3); got "
                          f"{np.shape(chi)}")
-    _check_range(chi_arr, "chi", "", False, False, None, None, False, False, chi)
+    _check_range(chi_arr, cn, "", False, False, None, None, False, False, chi)
     if not np.allclose(chi_arr, np.swapaxes(chi_arr, -1, -2), rtol=1e-12, atol=0.0):
-        raise ValueError("chi tensors must be symmetric (lossless dielectric, Eq. 32)")
+        raise ValueError(f"{cn} tensors must be symmetric (lossless dielectric, Eq. 32)")
     if check_overlap and n > 1:
         radius = (3.0 * vol / (4.0 * np.pi)) ** (1.0 / 3.0)
         sep = np.linalg.norm(pos[..., :, None, :] - pos[..., None, :, :], axis=-1)
