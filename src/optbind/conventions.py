@@ -111,6 +111,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import validation as _v
+
 #: Physical constants (CODATA 2018, exact or as in scipy.constants).
 from scipy.constants import c as SPEED_OF_LIGHT  # noqa: N812
 from scipy.constants import epsilon_0 as EPSILON_0  # noqa: N812
@@ -148,6 +150,8 @@ def chain_phase_argument(j, jp, kd_next, phi_next):
     ndarray
         ``kd_next |j - jp| + phi_next (j - jp)``, dimensionless.
     """
-    j = np.asarray(j)
-    jp = np.asarray(jp)
+    j = _v.integer_array(j, "j")
+    jp = _v.integer_array(jp, "jp")
+    kd_next = _v.real_scalar(kd_next, "kd_next", "rad")
+    phi_next = _v.real_scalar(phi_next, "phi_next", "rad")
     return kd_next * np.abs(j - jp) + phi_next * (j - jp)

@@ -60,6 +60,7 @@ def central_difference(fun, x, step, *, order: int = 1):
     >>> np.allclose(d, [3.0, 12.0])
     True
     """
+    _v.callable_object(fun, "fun", "fun(x) -> array_like")
     x = _v.real_array(x, "x", nonempty=True)
     h = _v.real_scalar(step, "step", positive=True)
     order = _v.integer(order, "order", minimum=1, maximum=2)

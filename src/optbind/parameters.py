@@ -181,7 +181,7 @@ def load(name="rieser2022", *, path=None):
     1550
     """
     data = _read(path)
-    name = _v.known_name(name, "parameter set", data)
+    name = _v.known_name(name, "name", data, kind="parameter set")
     sec = data[name]
     values, sources = {}, {}
     for f in _FIELDS:

@@ -86,6 +86,14 @@ def _demo_array(kd_n=6, phases=(0.7, -0.4, 1.9), thetas=(0.3, -0.8, 1.1), ratios
                        chi_tilde=p.chi_tilde)
 
 
+def _check_array(array, printed=False):
+    if not isinstance(array, LinearArray):
+        raise TypeError(f"array must be an optbind.array.LinearArray; got "
+                        f"{type(array).__name__}")
+    _v.boolean(printed, "printed")
+    return array
+
+
 def _rel(a, b):
     return float(np.max(np.abs(np.asarray(a) - np.asarray(b))) / np.max(np.abs(b)))
 
@@ -98,6 +106,7 @@ def gradient_force_eq7_printed(polarizability, field, r, *, step=1e-10):
     """
     r = _v.vectors(r, "r", "m", shape=(3,))
     alpha = _v.real_scalar(polarizability, "polarizability", "F m^2", positive=True)
+    _v.field_object(field)
     return 0.25 * alpha * central_difference(lambda x: np.linalg.norm(field.field(x)), r, step)
 
 
@@ -105,6 +114,7 @@ def gradient_force_eq7_corrected(polarizability, field, r):
     """First term of Eq. (7) corrected, ``(alpha/4) d|E_L|^2/dr = (alpha/2) Re[(dE)^* . E]``, N."""
     r = _v.vectors(r, "r", "m", shape=(3,))
     alpha = _v.real_scalar(polarizability, "polarizability", "F m^2", positive=True)
+    _v.field_object(field)
     return 0.5 * alpha * np.real(field.gradient(r).conj() @ field.field(r))
 
 
@@ -131,7 +141,8 @@ def harmonic_binding_potential_eq80(array, z, printed=False):
     E_j'^* . (1 - nn) E_j [1 + i kappa dz - kappa^2 dz^2/2]``, ``dz = z_j - z_j'``.
     Printed: the same with ``E_j^* . (1 - nn) E_j``.
     """
-    z = np.asarray(z, dtype=float)
+    _check_array(array, printed)
+    z = _v.real_array(z, "z", "m", shape=(array.n_particles,))
     total = 0.0 + 0.0j
     for j in range(array.n_particles):
         for jp in range(array.n_particles):
@@ -188,6 +199,7 @@ def amplitude_derivatives_eq81(array, directions, printed=False):
     focus phase.  Corrected: ``sqrt(eps0 k^3/(2 hbar)) V_j chi/(4 pi)`` times
     ``e^{-ik n.d_j}``, as follows from Eq. (76).
     """
+    _check_array(array, printed)
     n = _v.unit_vectors(directions, "directions", atol=1e-8)
     t = transverse_polarizations(n)
     vchi = array.volumes * array.chi
@@ -221,6 +233,7 @@ def cross_diffusion_eq87b(array, printed=False):
     Corrected: ``... sin(kd) E_j'^* . (1 - nn) E_j`` (``D[j, jp]`` multiplies
     ``z_j rho z_jp``).
     """
+    _check_array(array, printed)
     out = np.zeros((array.n_particles, array.n_particles), dtype=complex)
     for j in range(array.n_particles):
         for jp in range(array.n_particles):
@@ -255,7 +268,9 @@ def commutator_relation_eq90(C, D, printed=False):
 
     Printed ``rhs = 4 i Im(D_jj')/hbar``; corrected ``rhs = 4 Im(D_jj')/hbar``.
     """
-    C = np.asarray(C)
+    C = _v.square_matrix(C, "C", "N/m")
+    D = _v.square_matrix(D, "D", "N^2 s", n=C.shape[0], real=False)
+    printed = _v.boolean(printed, "printed")
     rhs = 4.0 * np.imag(D) / HBAR * (1j if printed else 1.0)
     res = C - C.T - rhs
     np.fill_diagonal(res, 0.0)
@@ -282,6 +297,9 @@ def chain_coupling_eq97(n_particles, kd_next, phi_next, printed=False):
     (:func:`optbind.conventions.chain_phase_argument`).
     """
     n_particles = _v.integer(n_particles, "n_particles", minimum=1)
+    kd_next = _v.real_scalar(kd_next, "kd_next", "rad")
+    phi_next = _v.real_scalar(phi_next, "phi_next", "rad")
+    printed = _v.boolean(printed, "printed")
     j = np.arange(n_particles)[:, None]
     jp = np.arange(n_particles)[None, :]
     arg = chain_phase_argument(j, jp, kd_next, -phi_next if printed else phi_next)
@@ -318,7 +336,7 @@ def inverse_susceptibility_eq101(omega, coupling_over_m, omega0, gamma, *, print
     (Eq. 100).  Printed: ``omega^2 - omega0^2`` instead, which is exactly the
     complex conjugate of the corrected matrix with ``C -> -C``.
     """
-    if not printed:
+    if not _v.boolean(printed, "printed"):
         return inverse_susceptibility(omega, coupling_over_m, omega0, gamma)
     return np.conj(inverse_susceptibility(
         omega, -_v.square_matrix(coupling_over_m, "coupling_over_m"), omega0, gamma))
@@ -389,7 +407,8 @@ def driven_response(omega, coupling_over_m, omega0, gamma, *, drive, t_end=None)
     f = np.zeros(n)
     f[drive] = 1.0
     period = 2 * np.pi / omega
-    t_end = 40.0 / gamma if t_end is None else t_end
+    t_end = 40.0 / gamma if t_end is None else _v.real_scalar(t_end, "t_end", "time",
+                                                              positive=True)
     t_end = period * np.ceil(t_end / period)
 
     def rhs(t, y):
@@ -549,7 +568,7 @@ REGISTRY = [
 
 def get(erratum_id):
     """Return the registry entry with the given ``id``."""
+    _v.known_name(erratum_id, "erratum_id", [e.id for e in REGISTRY], kind="erratum")
     for e in REGISTRY:
         if e.id == erratum_id:
             return e
-    raise KeyError(f"no erratum {erratum_id!r}; known: {[e.id for e in REGISTRY]}")

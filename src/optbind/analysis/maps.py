@@ -116,6 +116,7 @@ def unidirectionality(C12, C21):
     """
     a = np.abs(_v.real_array(C12, "C12", "N/m"))
     b = np.abs(_v.real_array(C21, "C21", "N/m"))
+    a, b = _v.broadcast(C12=a, C21=b)
     with np.errstate(invalid="ignore", divide="ignore"):
         return (a - b) / (a + b)
 

@@ -189,6 +189,9 @@ def power_spectral_density(x, dt: float, *, nperseg: int | None = None, axis: in
     T = x.shape[axis]
     nperseg = min(T, 256) if nperseg is None else _v.integer(nperseg, "nperseg", minimum=2,
                                                              maximum=T)
+    if average_axis is not None:
+        average_axis = _v.integer(average_axis, "average_axis", minimum=-x.ndim,
+                                  maximum=x.ndim - 1)
     f, S = scipy.signal.welch(x, fs=1.0 / dt, nperseg=nperseg, axis=axis,
                               return_onesided=True, scaling="density", detrend=False)
     if average_axis is not None:

@@ -158,7 +158,7 @@ def check_moments(moments, n_particles, name="initial"):
     if not isinstance(moments, GaussianMoments):
         raise TypeError(f"{name} must be optbind.gaussian.GaussianMoments; got "
                         f"{type(moments).__name__}")
-    n2 = 2 * n_particles
+    n2 = 2 * _v.integer(n_particles, "n_particles", minimum=1)
     mean = _v.real_array(moments.mean, f"{name}.mean", "SI", shape=(n2,))
     S = _v.hermitian_psd(moments.S, f"{name}.S", "SI", n=n2, psd=False)
     _v.hermitian_psd(S.real, f"{name}.covariance", "SI", n=n2)
@@ -349,7 +349,7 @@ def check_stability(A):
     float
         The spectral abscissa ``max Re(eig A)`` (1/s), negative.
     """
-    ev = eigenvalues(A)
+    ev = eigenvalues(_v.square_matrix(A, "A", "1/s"))
     absc = float(np.max(ev.real))
     if absc >= 0.0:
         raise NoSteadyStateError(
@@ -435,8 +435,7 @@ def thermal_moments(model: ArrayModel, *, occupations=0.0,
     N = model.n_particles
     n = _v.same_length(occupations, "occupations", N, "phonons", nonnegative=True)
     alpha = (np.zeros(N, complex) if coherent_amplitudes is None else
-             np.broadcast_to(_v.complex_array(coherent_amplitudes, "coherent_amplitudes"),
-                             (N,)))
+             _v.complex_array(coherent_amplitudes, "coherent_amplitudes", shape=(N,)))
     eqs = moment_equations(model)
     S = np.zeros((2 * N, 2 * N), complex)
     idx = np.arange(N)
@@ -488,11 +487,21 @@ def evolve(model: ArrayModel, initial: GaussianMoments, times, *,
 
 
 # ----------------------------------------------------------------- readouts
-def _dimensionless(model, moments):
-    _check_model(model)
+def _check_moments_type(moments):
     if not isinstance(moments, GaussianMoments):
         raise TypeError(f"moments must be optbind.gaussian.GaussianMoments; got "
                         f"{type(moments).__name__}")
+    return moments
+
+
+def _dimensionless(model, moments):
+    _check_model(model)
+    _check_moments_type(moments)
+    n2 = 2 * model.n_particles
+    if np.shape(moments.mean)[-1:] != (n2,) or np.shape(moments.S)[-2:] != (n2, n2):
+        raise ValueError(f"moments must belong to the model: mean of shape (..., {n2}) "
+                         f"and S of shape (..., {n2}, {n2}); got "
+                         f"{np.shape(moments.mean)} and {np.shape(moments.S)}")
     s = moment_equations(model).scale
     return np.asarray(moments.mean) / s, np.asarray(moments.S) / np.outer(s, s)
 
@@ -523,6 +532,7 @@ def phonon_occupation(model: ArrayModel, moments: GaussianMoments) -> np.ndarray
 
 def second_moments(moments: GaussianMoments) -> np.ndarray:
     """Full non-symmetrised second moments ``<x_a x_b> = S_ab + <x_a><x_b>`` (SI)."""
+    _check_moments_type(moments)
     mean = np.asarray(moments.mean)
     return np.asarray(moments.S) + mean[..., :, None] * mean[..., None, :]
 
@@ -544,6 +554,7 @@ def position_correlations(moments: GaussianMoments, *, symmetrised: bool = True)
     -------
     ndarray, shape (N, N) or (T, N, N)
     """
+    symmetrised = _v.boolean(symmetrised, "symmetrised")
     M = second_moments(moments)
     N = M.shape[-1] // 2
     zz = M[..., :N, :N]

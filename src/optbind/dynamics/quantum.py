@@ -118,6 +118,26 @@ def _check_model(model):
     return model
 
 
+def _check_ops(model, ops):
+    if not isinstance(ops, Operators):
+        raise TypeError(f"ops must be optbind.quantum.Operators (from operators(model, "
+                        f"n_max=...)); got {type(ops).__name__}")
+    if model is None:
+        return ops
+    _check_model(model)
+    if len(ops.a) != model.n_particles:
+        raise ValueError(f"ops must be the operators of the model's "
+                         f"{model.n_particles} particles; got operators of "
+                         f"{len(ops.a)} particles")
+    return ops
+
+
+def _check_state(rho, name):
+    if not isinstance(rho, qutip.Qobj):
+        raise TypeError(f"{name} must be a qutip.Qobj; got {type(rho).__name__}")
+    return rho
+
+
 def operators(model: ArrayModel, *, n_max: int) -> Operators:
     """Ladder operators and quadratures of the truncated array.
 
@@ -167,6 +187,8 @@ def hamiltonian(model: ArrayModel, ops: Operators, *, couplings: bool = True) ->
     qutip.Qobj
         ``H/hbar`` (rad/s).
     """
+    _check_ops(model, ops)
+    couplings = _v.boolean(couplings, "couplings")
     N = model.n_particles
     ell = model.length_scale
     H = 0
@@ -211,7 +233,9 @@ def collapse_operators(model: ArrayModel, ops: Operators, *, damping: str = "lin
     list of qutip.Qobj
         Operators ``L_k`` in units of sqrt(1/s).
     """
+    _check_ops(model, ops)
     _v.choice(damping, "damping", _DAMPINGS)
+    rtol = _v.real_scalar(rtol, "rtol", nonnegative=True)
     lam, V = np.linalg.eigh(_scaled_rate_matrix(model))
     cops = []
     lmax = max(float(np.max(np.abs(lam))), 0.0)
@@ -294,8 +318,11 @@ def unidirectional_liouvillian(model: ArrayModel, ops: Operators, *, rtol: float
     qutip.Qobj
         Superoperator (1/s).
     """
+    _check_model(model)
     if model.n_particles != 2:
         raise ValueError(f"model must have N = 2 particles for Eq. (94); got N = {model.n_particles}")
+    _check_ops(model, ops)
+    rtol = _v.real_scalar(rtol, "rtol", nonnegative=True)
     C = model.C[0, 1]
     if abs(model.C[1, 0]) > rtol * abs(C) or abs(model.D[0, 1] - (1 + 1j) * HBAR * C / 4) > rtol * HBAR * abs(C):
         raise ValueError("model must be unidirectional: C[1, 0] = 0 and D[0, 1] = (1+i) hbar C[0, 1]/4 (Eqs. 91, 93)")
@@ -348,6 +375,7 @@ def steady_state(model: ArrayModel, *, n_max: int, damping: str = "lindblad",
         Density matrix.
     """
     _check_model(model)
+    n_max = _v.integer(n_max, "n_max", minimum=1)
     A, _, _ = moment_equations(model, damping=damping, source="master").scaled()
     check_stability(A)
     ops = operators(model, n_max=n_max)
@@ -384,8 +412,7 @@ def evolve(model: ArrayModel, rho0: qutip.Qobj, times, *, damping: str = "lindbl
     qutip.solver.Result
     """
     _check_model(model)
-    if not isinstance(rho0, qutip.Qobj):
-        raise TypeError(f"rho0 must be a qutip.Qobj; got {type(rho0).__name__}")
+    _check_state(rho0, "rho0")
     dims = rho0.dims[0]
     if len(dims) != model.n_particles or len(set(dims)) != 1:
         raise ValueError(f"rho0 must live on {model.n_particles} equal Fock spaces; got "
@@ -421,6 +448,8 @@ def moments(model: ArrayModel, ops: Operators, rho: qutip.Qobj) -> GaussianMomen
         ``mean = <x>`` and ``S_ab = <x_a x_b> - <x_a><x_b>`` in SI, directly
         comparable with :mod:`optbind.gaussian`.
     """
+    _check_ops(model, ops)
+    _check_state(rho, "rho")
     q = ops.quadratures
     n = len(q)
     mean = np.array([qutip.expect(o, rho) for o in q]).real
@@ -446,7 +475,7 @@ def thermal_state(ops: Operators, occupations) -> qutip.Qobj:
     -------
     qutip.Qobj
     """
-    N = len(ops.a)
+    N = len(_check_ops(None, ops).a)
     n = _v.same_length(occupations, "occupations", N, "phonons", nonnegative=True)
     rhos = [qutip.thermal_dm(ops.n_max + 1, float(nj)) for nj in n]
     rho = qutip.tensor(rhos) if N > 1 else rhos[0]
@@ -467,8 +496,8 @@ def coherent_state(ops: Operators, amplitudes) -> qutip.Qobj:
     -------
     qutip.Qobj
     """
-    N = len(ops.a)
-    alpha = np.broadcast_to(_v.complex_array(amplitudes, "amplitudes"), (N,))
+    N = len(_check_ops(None, ops).a)
+    alpha = _v.complex_array(amplitudes, "amplitudes", shape=(N,))
     kets = [qutip.coherent(ops.n_max + 1, complex(al), method="analytic") for al in alpha]
     psi = qutip.tensor(kets) if N > 1 else kets[0]
     return psi.unit()

@@ -252,6 +252,7 @@ def trap_frequency(chi_tilde, volume, mass, field_amplitude, z_R):
     mass = _v.real_array(mass, "mass", "kg", positive=True)
     e_abs = _v.real_array(field_amplitude, "field_amplitude", "V/m", nonnegative=True)
     z_R = _v.real_scalar(z_R, "z_R", "m", positive=True)
+    _v.broadcast(chi_tilde=chi_tilde, volume=volume, mass=mass, field_amplitude=e_abs)
     return np.sqrt(EPSILON_0 * chi_tilde * volume * e_abs**2 / (2.0 * z_R**2 * mass))
 
 
@@ -349,6 +350,8 @@ def plane_wave(amplitude, wavevector):
     -------
     PlaneWaves
     """
+    amplitude = _v.complex_array(amplitude, "amplitude", "V/m", shape=(3,))
+    wavevector = _v.vectors(wavevector, "wavevector", "1/m", shape=(3,))
     return PlaneWaves([amplitude], [wavevector])
 
 
@@ -380,7 +383,10 @@ def standing_wave(amplitude, k, axis=(0.0, 0.0, 1.0), polarization=(0.0, 1.0, 0.
     if abs(n @ e) > 1e-12:
         raise ValueError("polarization must be orthogonal to axis")
     phase = _v.real_scalar(phase, "phase", "rad")
-    a = 0.5 * complex(_v.complex_array(amplitude, "amplitude", "V/m")) * e
+    amp = _v.complex_array(amplitude, "amplitude", "V/m")
+    if amp.ndim != 0:
+        raise ValueError(f"amplitude must be a scalar (V/m); got shape {amp.shape}")
+    a = 0.5 * complex(amp) * e
     return PlaneWaves([a * np.exp(1j * phase), a * np.exp(-1j * phase)], [k * n, -k * n])
 
 
@@ -470,6 +476,9 @@ def tweezer_pair(d, phi, k, amplitude, polarization=(0.0, 1.0, 0.0)):
     phi = _v.real_scalar(phi, "phi", "rad")
     amplitude = _v.real_scalar(amplitude, "amplitude", "V/m", nonnegative=True)
     e = _v.unit_vectors(polarization, "polarization", atol=1e-9)
+    if abs(e[2]) > 1e-12:
+        raise ValueError("polarization must be orthogonal to the optical axis e_z "
+                         f"(zero z component); got {e}")
     pos = np.array([[-0.5 * d, 0.0, 0.0], [0.5 * d, 0.0, 0.0]])
     amps = amplitude * np.array([np.exp(1j * phi) * e, e])
     return LocalPlaneWaves(pos, amps, k), pos

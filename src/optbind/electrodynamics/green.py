@@ -242,7 +242,11 @@ def sphere_quadrature(n_theta, n_phi=None, rule="gauss"):
     if rule == "lebedev":
         from scipy.integrate import lebedev_rule
 
-        x, w = lebedev_rule(n_theta)
+        try:
+            x, w = lebedev_rule(n_theta)
+        except NotImplementedError as exc:   # scipy: "Order n=4 not available..."
+            raise ValueError(f"n_theta must be a Lebedev order available in scipy "
+                             f"(rule='lebedev'); {exc}") from None
         return np.ascontiguousarray(x.T), w
     n_phi = 2 * n_theta if n_phi is None else _v.integer(n_phi, "n_phi", minimum=1)
     x, wx = np.polynomial.legendre.leggauss(n_theta)

@@ -59,8 +59,8 @@ __all__ = [
 ]
 
 
-def _setup(positions, volumes, chi, field):
-    pos, vol, chi = _v.particle_set(positions, volumes, chi)
+def _setup(positions, volumes, chi, field, chi_name="chi"):
+    pos, vol, chi = _v.particle_set(positions, volumes, chi, chi_name=chi_name)
     _v.field_object(field)
     return pos, vol, chi
 
@@ -160,7 +160,7 @@ def optical_potential(positions, volumes, chi_tilde, field):
     float or ndarray of the batch shape
         Energy in J.
     """
-    pos, vol, chi = _setup(positions, volumes, chi_tilde, field)
+    pos, vol, chi = _setup(positions, volumes, chi_tilde, field, "chi_tilde")
     e = field.field(pos)
     val = -0.25 * EPSILON_0 * np.real(np.einsum("j,...jb,jbc,...jc->...", vol, e.conj(), chi, e))
     return float(val) if np.ndim(val) == 0 else val
@@ -174,7 +174,7 @@ def gradient_forces(positions, volumes, chi_tilde, field):
     Eq. (7) with the printed ``|E_L|`` read as ``|E_L|^2`` (erratum
     ``eq7-intensity``).
     """
-    pos, vol, chi = _setup(positions, volumes, chi_tilde, field)
+    pos, vol, chi = _setup(positions, volumes, chi_tilde, field, "chi_tilde")
     e = field.field(pos)
     de = field.gradient(pos)
     return 0.5 * EPSILON_0 * vol[:, None] * np.real(
@@ -349,6 +349,7 @@ def dipole_forces(positions, volumes, chi, field, *, green="full", second_order=
     ndarray, shape (..., N, 3)
     """
     pos, vol, chi = _setup(positions, volumes, chi, field)
+    second_order = _v.boolean(second_order, "second_order")
     _, dg_fun = green_tensor(green)
     p = induced_dipoles(pos, vol, chi, field, green=green)
     p1 = EPSILON_0 * _first_order(pos, vol, chi, field)[1]

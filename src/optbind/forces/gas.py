@@ -93,6 +93,7 @@ def recoil_phonon_rate(diffusion, mass, omega):
     dd = _v.real_array(diffusion, "diffusion", "N^2 s", nonnegative=True)
     m = _v.real_array(mass, "mass", "kg", positive=True)
     w = _v.real_array(omega, "omega", "rad/s", positive=True)
+    _v.broadcast(diffusion=dd, mass=m, omega=w)
     return dd / (m * HBAR * w)
 
 

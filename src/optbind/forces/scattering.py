@@ -34,6 +34,7 @@ functions at the mean positions.
 from __future__ import annotations
 
 import itertools
+import numbers
 
 import numpy as np
 
@@ -158,8 +159,17 @@ def _quadrature(positions, k, quadrature):
         weights = _v.real_array(quadrature[1], "quadrature weights", "sr",
                                 shape=(nodes.shape[0],), nonnegative=True)
         return nodes, weights
-    orders = quadrature if isinstance(quadrature, (tuple, list)) else (quadrature,)
-    return sphere_quadrature(*orders)
+    if isinstance(quadrature, (tuple, list)) and len(quadrature) == 2:
+        return sphere_quadrature(_v.integer(quadrature[0], "quadrature[0] (n_theta)",
+                                            minimum=1),
+                                 _v.integer(quadrature[1], "quadrature[1] (n_phi)",
+                                            minimum=1))
+    if (isinstance(quadrature, (tuple, list))
+            or not isinstance(quadrature, numbers.Integral)):
+        raise TypeError("quadrature must be None, an integer >= 1 (n_theta), a pair "
+                        "(n_theta, n_phi) or a rule (nodes, weights); got "
+                        f"{quadrature!r}")
+    return sphere_quadrature(_v.integer(quadrature, "quadrature (n_theta)", minimum=1))
 
 
 def scattering_rate(positions, volumes, chi, field, *, quadrature=None):

@@ -64,7 +64,15 @@ def tweezer_pair_forces(kd, phi, volume, chi, field_amplitude, k, *,
     k = _v.real_scalar(k, "k", "1/m", positive=True)
     kd = _v.real_array(kd, "kd", "dimensionless", positive=True)
     phi = _v.real_array(phi, "phi", "rad")
-    kd, phi = np.broadcast_arrays(kd, phi)
+    volume = _v.real_scalar(volume, "volume", "m^3", positive=True)
+    chi = _v.real_scalar(chi, "chi", "dimensionless", positive=True)
+    field_amplitude = _v.real_scalar(field_amplitude, "field_amplitude", "V/m",
+                                     nonnegative=True)
+    kd_min = 2.0 * k * (3.0 * volume / (4.0 * np.pi)) ** (1.0 / 3.0)
+    if np.any(kd <= kd_min):
+        raise ValueError(f"kd must be > {kd_min:.4g} (k times the sphere diameter: the "
+                         f"spheres would overlap); got min kd = {kd.min():.4g}")
+    kd, phi = _v.broadcast(kd=kd, phi=phi)
     flat_kd, flat_phi = kd.ravel(), phi.ravel()
     out = np.empty(flat_kd.shape + (2, 3))
     for u in np.unique(flat_phi):
@@ -117,8 +125,9 @@ def tweezer_pair_violation(d, phi, volume, chi, field_amplitude, k, *, far_field
     ndarray, shape (..., 3)
         ``F_12 + F_21`` in N.
     """
-    d, phi = np.broadcast_arrays(_v.real_array(d, "d", "m", positive=True),
-                                 _v.real_array(phi, "phi", "rad"))
+    d, phi = _v.broadcast(d=_v.real_array(d, "d", "m", positive=True),
+                          phi=_v.real_array(phi, "phi", "rad"))
+    far_field = _v.boolean(far_field, "far_field")
     alpha = EPSILON_0 * _v.real_scalar(volume, "volume", "m^3", positive=True) * \
         _v.real_scalar(chi, "chi", "dimensionless", positive=True)
     k = _v.real_scalar(k, "k", "1/m", positive=True)

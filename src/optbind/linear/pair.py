@@ -111,6 +111,8 @@ def two_particle_array(*, d=None, phi=None, theta1=0.0, theta2=0.0, params=None,
     p = as_parameter_set(params)
     d = _separation(p, d, n)
     phi = np.pi / 4.0 if phi is None else _v.real_scalar(phi, "phi", "rad")
+    theta1 = _v.real_scalar(theta1, "theta1", "rad")
+    theta2 = _v.real_scalar(theta2, "theta2", "rad")
     e0 = p.field_amplitude
     amps = np.array([e0 * np.exp(1j * phi) * polarization(theta1), e0 * polarization(theta2)])
     foci = np.array([[0.0, 0.0, 0.0], [d, 0.0, 0.0]])
