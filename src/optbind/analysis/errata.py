@@ -444,7 +444,13 @@ def _evidence_eq101():
 
 # ----------------------------------------------------------------- Eq. 99
 def _evidence_eq99():
-    """The printed series against the same pairing of terms built from the couplings."""
+    """The printed series against the same pairing of terms built from the couplings.
+
+    Compared is the coupling-induced shift ``omega0^2 - omega_kappa^2`` (the
+    content of the series): ``omega0^2`` is common to both forms, and leaving
+    it in would let the arbitrary ratio ``g/omega0`` set the printed error
+    (0.36 here instead of 1.97).
+    """
     omega0, g, n_terms, kappa = 1.0, 0.05, 400, 0.7
     n_sites = 4 * n_terms + 1
     c = chain_couplings(n_sites, omega0, g, np.pi / 4, np.pi / 4)[2 * n_terms]  # C(l)/m
@@ -456,11 +462,10 @@ def _evidence_eq99():
     n = np.arange(1, n_terms + 1)
     # pair the neighbour at l = -n with the one at l = 2n, as the printed series does
     terms = coupling(-n) * np.exp(1j * kappa * n) + coupling(2 * n) * np.exp(-2j * kappa * n)
-    ref = omega0**2 - np.cumsum(terms)
-    return {
-        "printed": _rel(printed_eq99_partial_sums(kappa, n_terms, omega0, g), ref),
-        "corrected": _rel(printed_eq99_partial_sums(-kappa, n_terms, omega0, g), ref),
-    }
+    ref = np.cumsum(terms)    # omega0^2 - omega_kappa^2, partial sums
+    printed = omega0**2 - printed_eq99_partial_sums(kappa, n_terms, omega0, g)
+    mirrored = omega0**2 - printed_eq99_partial_sums(-kappa, n_terms, omega0, g)
+    return {"printed": _rel(printed, ref), "corrected": _rel(mirrored, ref)}
 
 
 # --------------------------------------------------------------- Fig. 2(b)
