@@ -544,8 +544,9 @@ REGISTRY = [
         "eq99-mirror", "Eq. (99)",
         "omega_k^2 = omega0^2 - 2 g omega0 sum_j [e^{-i k j}/j + (-1)^j e^{2 i k j}/(2j)]",
         "omega_k^2 = omega0^2 - 2 g omega0 sum_j [e^{+i k j}/j + (-1)^j e^{-2 i k j}/(2j)]",
-        "With the corrected Eq. (97) the unit couplings come from the left neighbours "
-        "(l = j - j' < 0) and the alternating ones from the right (l = 2n), so the plane "
+        "With the corrected Eq. (97) the unit couplings come from the neighbours with a "
+        "higher index (l = j - j' < 0, the right-hand side when the index grows to the "
+        "right) and the alternating ones from lower indices (l = 2n), so the plane "
         "wave e^{i(kappa j - omega t)} picks up e^{+i kappa n} and e^{-2 i kappa n}: the "
         "printed series is the mirror image kappa -> -kappa.",
         _evidence_eq99,
