@@ -353,7 +353,7 @@ def steady_state(model: ArrayModel, *, n_max: int, damping: str = "lindblad",
     """Steady state of Eq. (82) (+ damping) in the truncated Fock space.
 
     The drift of the moment equations is checked first (cheap): an unstable
-    model raises :class:`~optbind.model.n_particlesoSteadyStateError` instead of
+    model raises :class:`~optbind.model.NoSteadyStateError` instead of
     returning a truncation artefact.
 
     Parameters
