@@ -155,7 +155,7 @@ def test_far_field_limit():
         rel = np.linalg.norm(g - gf) / np.linalg.norm(gf)
         # exact value from Eq. (4): the near/intermediate part is (3rr-1)(1-ikr)e^{ikr}/(4 pi r^3)
         # measured relative deviation <= 1.0e-14; margin 10
-        assert rel == pytest.approx(np.sqrt(3) * np.sqrt(1 + kr**2) / kr**2, rel=1e-13)
+        assert rel == pytest.approx(np.sqrt(3) * np.sqrt(1 + kr**2) / kr**2, rel=1e-13, abs=0)
         # the limit: rel kr/sqrt(3) - 1 = 1/(2 kr^2) + O(kr^-4)
         assert 0 < rel * kr / np.sqrt(3) - 1 < 0.6 / kr**2
 
@@ -173,10 +173,10 @@ def test_small_distance_expansion_eq66():
         res_im.append(np.max(np.abs(diff.imag - K**3 / (6 * np.pi) * np.eye(3))) / K**3)
     # real part: next term O(k^4 r) -> relative to k^2/r it scales like (kr)^2: halving r
     # gives /4; measured ratios 3.99997, 4.00005 (rel. deviation <= 1.2e-5); tolerance 1e-4
-    assert res_re[0] / res_re[1] == pytest.approx(4, rel=1e-4)
-    assert res_re[1] / res_re[2] == pytest.approx(4, rel=1e-4)
+    assert res_re[0] / res_re[1] == pytest.approx(4, rel=1e-4, abs=0)
+    assert res_re[1] / res_re[2] == pytest.approx(4, rel=1e-4, abs=0)
     # imaginary part: next term O(k^5 r^2) -> relative to k^3 also ~(kr)^2 (measured 3.999997)
-    assert res_im[0] / res_im[1] == pytest.approx(4, rel=1e-4)
+    assert res_im[0] / res_im[1] == pytest.approx(4, rel=1e-4, abs=0)
     # sizes at kr = 0.01: measured 2.8e-6 (real), 9.4e-7 (imaginary); margin 3.6 and 10
     assert res_re[0] < 1e-5 and res_im[0] < 1e-5
 
@@ -210,7 +210,7 @@ def test_radial_integral_j0_known_value(x_l):
     # P int_0^inf sin x/(x (x^2 - a^2)) dx = pi (cos a - 1)/(2 a^2)
     # measured relative deviation <= 1.1e-15; margin 9
     exact = np.pi * (np.cos(x_l) - 1) / (2 * x_l**2)
-    assert lamb_radial_integrals(x_l)[0] == pytest.approx(exact, rel=1e-14)
+    assert lamb_radial_integrals(x_l)[0] == pytest.approx(exact, rel=1e-14, abs=0)
 
 
 @pytest.mark.parametrize("rule,order", [("gauss", 6), ("lebedev", 11)])
@@ -218,11 +218,11 @@ def test_sphere_quadrature_exactness(rule, order):
     nodes, w = sphere_quadrature(order, rule=rule)
     assert np.allclose(np.linalg.norm(nodes, axis=1), 1.0, rtol=0, atol=1e-15)
     # measured relative deviations <= 6.7e-16 on all three moments; margin 7
-    assert w.sum() == pytest.approx(4 * np.pi, rel=5e-15)
+    assert w.sum() == pytest.approx(4 * np.pi, rel=5e-15, abs=0)
     # int n_z^4 = 4 pi/5, int n_x^2 n_y^2 = 4 pi/15, int n_x n_y^3 = 0 (degree 4, both rules exact)
-    assert np.sum(w * nodes[:, 2] ** 4) == pytest.approx(4 * np.pi / 5, rel=5e-15)
+    assert np.sum(w * nodes[:, 2] ** 4) == pytest.approx(4 * np.pi / 5, rel=5e-15, abs=0)
     assert np.sum(w * nodes[:, 0] ** 2 * nodes[:, 1] ** 2) == pytest.approx(
-        4 * np.pi / 15, rel=5e-15)
+        4 * np.pi / 15, rel=5e-15, abs=0)
     # measured 4e-17; margin 12
     assert abs(np.sum(w * nodes[:, 0] * nodes[:, 1] ** 3)) < 5e-16
 
@@ -231,7 +231,7 @@ def test_sphere_quadrature_degree_limit():
     """Gauss-Legendre with n nodes is exact to degree 2n - 1 in cos(theta), not beyond."""
     nodes, w = sphere_quadrature(3)
     z = nodes[:, 2]
-    assert np.sum(w * z**4) == pytest.approx(4 * np.pi / 5, rel=5e-15)  # degree 4 <= 5
+    assert np.sum(w * z**4) == pytest.approx(4 * np.pi / 5, rel=5e-15, abs=0)  # degree 4 <= 5
     assert abs(np.sum(w * z**6) / (4 * np.pi / 7) - 1) > 1e-3  # degree 6 > 5: not exact
     with pytest.raises(TypeError, match="n_theta"):
         sphere_quadrature(2.5)
@@ -252,6 +252,13 @@ def test_transverse_polarizations():
 def test_invalid_r(bad):
     with pytest.raises(ValueError, match="r must"):
         dyadic_green(bad, K)
+
+
+def test_invalid_kernel_arguments():
+    with pytest.raises(ValueError, match="x_L"):
+        lamb_radial_integrals(0.0)
+    with pytest.raises(ValueError, match="r must be nonzero"):
+        transverse_kernel(np.zeros(3), K)
 
 
 def test_invalid_k():
