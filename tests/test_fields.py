@@ -60,7 +60,7 @@ def _point_gradient(fun, pts, h):
 def test_rayleigh_range_roundtrip():
     assert rayleigh_range(K, W) == K * W**2 / 2
     # measured 0 (exact to rounding); tolerance one ulp-scale
-    assert waist_from_rayleigh_range(K, rayleigh_range(K, W)) == pytest.approx(W, rel=1e-15)
+    assert waist_from_rayleigh_range(K, rayleigh_range(K, W)) == pytest.approx(W, rel=1e-15, abs=0)
 
 
 def test_envelope_focus_axis_and_gouy_phase():
@@ -112,8 +112,8 @@ def test_near_focus_form():
     # 1/(1 + iu) - exp(-iu) = -u^2/2 + O(u^3), u = z/z_R: quadratic, halving z divides by 4
     # measured relative deviations 1.6e-4 (ratio) and 2.1e-4 (coefficient), the O(u^3)
     # term; tolerance 1e-3 (margin 5)
-    assert errs[0] / errs[1] == pytest.approx(4, rel=1e-3)
-    assert errs[0] == pytest.approx(0.5 * 0.02**2, rel=1e-3)
+    assert errs[0] / errs[1] == pytest.approx(4, rel=1e-3, abs=0)
+    assert errs[0] == pytest.approx(0.5 * 0.02**2, rel=1e-3, abs=0)
 
 
 def test_gouy_wavenumber_is_the_axial_phase_gradient_at_the_focus():
@@ -123,7 +123,7 @@ def test_gouy_wavenumber_is_the_axial_phase_gradient_at_the_focus():
                                np.array([0.0]), h)[0]
     # d/dz [k z - arctan(z/z_R)] = k - 1/z_R exactly at z = 0; FD truncation
     # (h/z_R)^2/(3 (k z_R - 1)) = 4.6e-10 relative, measured 4.6e-10; margin 4
-    assert phase == pytest.approx(gouy_wavenumber(K, ZR), rel=2e-9)
+    assert phase == pytest.approx(gouy_wavenumber(K, ZR), rel=2e-9, abs=0)
     with pytest.raises(ValueError, match="k \\* z_R must be > 1"):
         gouy_wavenumber(K, 0.5 / K)
 
@@ -137,7 +137,7 @@ def test_trap_frequency_from_exact_potential():
                               np.array([0.0]), h, order=2)[0]
     # |f|^2 = 1/(1+z^2/z_R^2) on axis: FD error -(h/z_R)^2/2, measured 5.0e-7; margin 4
     assert np.sqrt(curv / mass) == pytest.approx(trap_frequency(chi, vol, mass, e0, ZR),
-                                                 rel=2e-6)
+                                                 rel=2e-6, abs=0)
 
 
 def test_field_amplitude_from_power():
@@ -147,7 +147,7 @@ def test_field_amplitude_from_power():
     power = quad(lambda rho: 2 * np.pi * rho * 0.5 * SPEED_OF_LIGHT * EPSILON_0 * e0**2
                  * np.exp(-2 * rho**2 / W**2), 0, 10 * W, epsabs=0, epsrel=1e-12)[0]
     # measured 0 (agreement to rounding); tolerance = the requested quadrature accuracy
-    assert power == pytest.approx(p, rel=1e-12)
+    assert power == pytest.approx(p, rel=1e-12, abs=0)
 
 
 # ------------------------------------------------------------ model fields (Sec. II)
@@ -175,7 +175,7 @@ def test_standing_wave_is_a_cosine():
     want = E0 * np.cos(K * r @ axis + 0.4)[:, None] * pol
     # measured 2e-16 of E0; margin 10
     assert np.allclose(fld.field(r), want, rtol=0, atol=2e-15 * E0)
-    assert fld.k == pytest.approx(K, rel=1e-15)
+    assert fld.k == pytest.approx(K, rel=1e-15, abs=0)
     with pytest.raises(ValueError, match="orthogonal"):
         standing_wave(E0, K, axis=(0, 0, 1), polarization=(0, 0.6, 0.8))
 
