@@ -3,7 +3,7 @@
 Every module of :mod:`optbind` and every chapter of the book follows the rules
 below.  Where the paper (Rudolph et al., Phys. Rev. A 110, 063507 (2024)) prints
 a formula that disagrees with them, the disagreement is listed, with the
-numerical evidence, in :mod:`optbind.errata` and in the book's errata appendix.
+numerical evidence, in :mod:`optbind.analysis.errata` and in the book's errata appendix.
 
 Time dependence and Fourier sign
 --------------------------------

@@ -9,7 +9,7 @@ equations of Eqs. 82, 88, 89).  This module only organises parameter
 scans and builds the deliberately modified ("what if") models the chapters
 compare with.
 
-Two-particle geometry (as in :mod:`optbind.unidirectional`): tweezers on the
+Two-particle geometry (as in :mod:`optbind.linear.pair`): tweezers on the
 ``e_x`` axis at distance ``d``, relative phase ``phi = phi_1 - phi_2``,
 polarisations ``(sin Theta_j, cos Theta_j, 0)``.  With
 ``P(d) = eps0 chi^2 V^2 k^2 kappa^2 |E_0|^2 cos Theta_1 cos Theta_2/(8 pi d)``
