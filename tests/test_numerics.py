@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from optbind.numerics import JORDAN_RTOL, central_difference, eigenvalues
 
@@ -70,6 +72,25 @@ def test_convergence_rate_is_two(order):
     # measured |rate - 2| <= 5.4e-6 (order 1) and <= 4.3e-5 (order 2, rounding in the
     # second difference); tolerance 3e-4 (margin 7) rejects any other power of h
     assert np.all(np.abs(rates - 2.0) < 3e-4), rates
+
+
+_coef = st.floats(-10.0, 10.0, allow_nan=False, allow_infinity=False)
+
+
+@settings(derandomize=True, max_examples=60, deadline=None, database=None)
+@given(c=st.lists(_coef, min_size=4, max_size=4), x0=_coef, h=st.floats(1e-3, 1.0))
+def test_stencils_on_cubics(c, x0, h):
+    """Cubics: order 1 is off by exactly c3 h^2 (= h^2 f'''/6), order 2 is exact."""
+    def f(x):
+        return c[0] + c[1] * x[0] + c[2] * x[0] ** 2 + c[3] * x[0] ** 3
+
+    x = np.array([x0])
+    d1 = central_difference(f, x, h)[0]
+    d2 = central_difference(f, x, h, order=2)[0]
+    scale = 1.0 + sum(abs(ci) for ci in c) * (1 + abs(x0) + h) ** 3
+    # rounding only: |f| eps / h^order, with a margin of ~50
+    assert abs(d1 - (c[1] + 2 * c[2] * x0 + 3 * c[3] * x0**2 + c[3] * h**2)) < 1e-14 * scale / h
+    assert abs(d2 - (2 * c[2] + 6 * c[3] * x0)) < 1e-14 * scale / h**2
 
 
 def test_step_and_order_validation():
