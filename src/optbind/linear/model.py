@@ -215,7 +215,7 @@ class ArrayModel:
         ``hbar * mass_unit * frequency_unit**2`` (N^2 s), forces ``F`` in
         ``sqrt(hbar mass_unit frequency_unit**3)`` (N).  In these units
         ``hbar = 1`` and a particle of unit mass and unit frequency has unit
-        zero-point length, so e.g. ``D_jj = 1/2`` heats it by one phonon per
+        zero-point length, so e.g. ``D_jj = 1/2`` heats it by half a phonon per
         unit time (``dn/dt = D_jj l^2/hbar^2`` from Eq. 82).  The model itself
         is stored in SI units.
 
