@@ -4,6 +4,7 @@ Hypothesis runs derandomised everywhere (the same examples on every run and mach
 no example database), so a property test either always passes or always fails.
 Tests may still pass their own ``@settings(...)``; this profile is the default.
 """
+
 from hypothesis import settings
 
 settings.register_profile("optbind", derandomize=True, deadline=None, database=None)

@@ -6,12 +6,22 @@ and (73), (75), (C10b) of the master equation.  Sec. II's scalar polarisability 
 (comments give both); every expected value comes from an independent route
 (finite differences of a potential, a closed form, a limit or a conservation law).
 """
+
 import numpy as np
 import pytest
 
-from optbind.analysis.errata import gradient_force_eq7_corrected, gradient_force_eq7_printed
+from optbind.analysis.errata import (
+    gradient_force_eq7_corrected,
+    gradient_force_eq7_printed,
+)
 from optbind.conventions import EPSILON_0, HBAR
-from optbind.fields import LocalPlaneWaves, PlaneWaves, TweezerField, plane_wave, standing_wave
+from optbind.fields import (
+    LocalPlaneWaves,
+    PlaneWaves,
+    TweezerField,
+    plane_wave,
+    standing_wave,
+)
 from optbind.forces.dipoles import (
     binding_forces,
     binding_pair_energy,
@@ -66,15 +76,22 @@ def _rel(a, b):
 
 
 def _pair(r1, r2):
-    return np.stack(np.broadcast_arrays(np.asarray(r1, float), np.asarray(r2, float)), axis=-2)
+    return np.stack(
+        np.broadcast_arrays(np.asarray(r1, float), np.asarray(r2, float)), axis=-2
+    )
 
 
 def _three_tweezers():
     foci = np.array([[0, 0, 0], [5.3e-6, 0.4e-6, 0], [1.1e-6, 6.2e-6, 0]])
     amps = 1e7 * np.array([[1, 0.2j, 0], [0.3 * np.exp(1j), 0.9, 0], [0.6, -0.5, 0]])
     fld = TweezerField(foci, amps, K, W)
-    pos = foci + np.array([[0.1, -0.05, 0.2], [-0.08, 0.03, -0.1], [0.02, 0.07, 0.05]]) * 1e-6
-    chi = np.array([np.diag([0.7, 0.8, 0.9]), CHI * np.eye(3), np.diag([0.75, 0.75, 0.85])])
+    pos = (
+        foci
+        + np.array([[0.1, -0.05, 0.2], [-0.08, 0.03, -0.1], [0.02, 0.07, 0.05]]) * 1e-6
+    )
+    chi = np.array(
+        [np.diag([0.7, 0.8, 0.9]), CHI * np.eye(3), np.diag([0.75, 0.75, 0.85])]
+    )
     vols = float(sphere_volume(1e-7)) * np.array([1.0, 0.9, 1.2])
     return pos, vols, chi, fld
 
@@ -89,8 +106,10 @@ def _two_tweezers(sep=2e-6, phase=0.7):
     return field, pos, vols
 
 
-# ------------------------------------------------------- binding force = partial gradient
-# measured |F_analytic - F_FD| / |F|: 2.1e-8 (kr = 0.4), 4.8e-9 (kr = 3), 6.8e-9 (kr = 25);
+# ------------------------------------------------------- binding force = partial
+# gradient
+# measured |F_analytic - F_FD| / |F|: 2.1e-8 (kr = 0.4), 4.8e-9 (kr = 3), 6.8e-9 (kr =
+# 25);
 # central differences with h q = 1e-4, q = max(k, 1/r); margin ~4.5
 @pytest.mark.parametrize("kr, tol", [(0.4, 1e-7), (3.0, 2e-8), (25.0, 3e-8)])
 def test_binding_force_is_partial_gradient_of_pair_energy(kr, tol):
@@ -118,17 +137,26 @@ def test_n_body_binding_force_is_partial_gradient_of_the_pair_sum():
     """
     rng = np.random.default_rng(2)
     field = _random_plane_waves(rng)
-    pos = np.array([[0.0, 0.0, 0.0], [2.1, 0.3, -0.4], [-0.7, 1.9, 0.8], [0.9, -1.2, 2.4]]) / K
+    pos = (
+        np.array(
+            [[0.0, 0.0, 0.0], [2.1, 0.3, -0.4], [-0.7, 1.9, 0.8], [0.9, -1.2, 2.4]]
+        )
+        / K
+    )
     vols = VOL * np.array([1.0, 0.7, 1.3, 0.9])
     chi = CHI * np.array([1.0, 0.9, 1.1, 0.8])
     f = binding_forces(pos, vols, chi, field)
     h = 1e-4 / K
     for j in range(4):
+
         def w_sum(r_j, j=j):
             p = pos.copy()
             p[j] = r_j
-            return sum(binding_pair_energy(p, vols, chi, field, j, jp)
-                       for jp in range(4) if jp != j)
+            return sum(
+                binding_pair_energy(p, vols, chi, field, j, jp)
+                for jp in range(4)
+                if jp != j
+            )
 
         fd = central_difference(w_sum, pos[j], h)
         # measured 2.4e-9 .. 6.9e-9 of |F_j|; margin 4.4
@@ -136,13 +164,15 @@ def test_n_body_binding_force_is_partial_gradient_of_the_pair_sum():
 
 
 def test_eq6_at_second_order_is_gradient_plus_binding_force():
-    """Eq. (6) with p and E_loc truncated at second order in chi gives Eq. (7) exactly."""
+    """Eq. (6) with p and E_loc truncated at second order in chi gives Eq. (7)
+    exactly."""
     rng = np.random.default_rng(2)
     field = _random_plane_waves(rng)
     pos = np.array([[0.0, 0.0, 0.0], [2.1, 0.3, -0.4], [-0.7, 1.9, 0.8]]) / K
     f6 = dipole_forces(pos, VOL, CHI, field, second_order=True)
     f7 = gradient_forces(pos, VOL, CHI, field) + binding_forces(pos, VOL, CHI, field)
-    # two different contractions of the same second-order terms: measured 1.9e-16; margin 5
+    # two different contractions of the same second-order terms: measured 1.9e-16;
+    # margin 5
     assert _rel(f6, f7) < 1e-15
 
 
@@ -157,11 +187,15 @@ def test_eq6_equals_eq7_up_to_chi_cubed():
     # (chi/10); margins 6 and 5.5
     for chi, tol in ((CHI, 1e-9), (CHI / 10, 5e-8)):
         f6 = dipole_forces(pos, VOL, chi, field, second_order=False)
-        f7 = gradient_forces(pos, VOL, chi, field) + binding_forces(pos, VOL, chi, field)
+        f7 = gradient_forces(pos, VOL, chi, field) + binding_forces(
+            pos, VOL, chi, field
+        )
         diffs.append(f6 - f7)
         # independent O(chi^3) remainder: (1/2) Re[dp^* . d(scattered field)], the
         # scattered-field gradient taken by finite differences of Eq. (1)
-        dp = induced_dipoles(pos, VOL, chi, field) - EPSILON_0 * VOL * chi * field.field(pos)
+        dp = induced_dipoles(
+            pos, VOL, chi, field
+        ) - EPSILON_0 * VOL * chi * field.field(pos)
         rem = np.zeros((3, 3))
         for j in range(3):
             others = [jp for jp in range(3) if jp != j]
@@ -178,15 +212,20 @@ def test_eq6_equals_eq7_up_to_chi_cubed():
     # and small compared with the chi^2 binding force: ratio ~ alpha k^3/(4 pi eps0)
     # (measured 0.78 of that estimate; bound 2)
     fb = binding_forces(pos, VOL, CHI, field)
-    assert np.max(np.abs(diffs[0])) < 2 * ALPHA * K**3 / (4 * np.pi * EPSILON_0) * np.max(
-        np.abs(fb))
+    assert np.max(np.abs(diffs[0])) < 2 * ALPHA * K**3 / (
+        4 * np.pi * EPSILON_0
+    ) * np.max(np.abs(fb))
 
 
 def test_gradient_force_typo_eq7():
     """The first term of Eq. (7) must be (alpha/4) grad|E_L|^2, not grad|E_L|."""
-    field = standing_wave(E0, K, axis=np.array([0.3, 0.0, 1.0]) / np.hypot(0.3, 1),
-                          polarization=np.array([1.0, 0.0, -0.3]) / np.hypot(0.3, 1),
-                          phase=0.4)
+    field = standing_wave(
+        E0,
+        K,
+        axis=np.array([0.3, 0.0, 1.0]) / np.hypot(0.3, 1),
+        polarization=np.array([1.0, 0.0, -0.3]) / np.hypot(0.3, 1),
+        phase=0.4,
+    )
     r = np.array([[0.1, -0.2, 0.13]]) * LAM
     corrected = gradient_forces(r, VOL, CHI, field)
     # Eq. (6) for a single particle: (1/2) Re[p^* . grad E] with p = alpha E
@@ -195,25 +234,33 @@ def test_gradient_force_typo_eq7():
     assert _rel(corrected[0], gradient_force_eq7_corrected(ALPHA, field, r[0])) < 1e-15
     # minus finite-difference gradient of V = -(alpha/4)|E|^2
     h = 1e-5 * LAM
-    fd = -central_difference(lambda x: -0.25 * ALPHA * np.sum(np.abs(field.field(x)) ** 2),
-                             r[0], h)
+    fd = -central_difference(
+        lambda x: -0.25 * ALPHA * np.sum(np.abs(field.field(x)) ** 2), r[0], h
+    )
     # measured 2.4e-9; margin 4
     assert _rel(corrected[0], fd) < 1e-8
     printed = gradient_force_eq7_printed(ALPHA, field, r[0], step=h)
     assert _rel(printed, corrected[0]) > 0.5  # measured 1.0
     # scaling with the field: printed ~ E, physical force ~ E^2
     field10 = PlaneWaves(10 * field.amplitudes, field.wavevectors)
-    assert np.allclose(gradient_forces(r, VOL, CHI, field10), 100 * corrected, rtol=1e-14,
-                       atol=0)
+    assert np.allclose(
+        gradient_forces(r, VOL, CHI, field10), 100 * corrected, rtol=1e-14, atol=0
+    )
     # measured 2.4e-12 (rounding of the FD of |E|); margin 4
-    assert np.allclose(gradient_force_eq7_printed(ALPHA, field10, r[0], step=h), 10 * printed,
-                       rtol=1e-11, atol=0)
+    assert np.allclose(
+        gradient_force_eq7_printed(ALPHA, field10, r[0], step=h),
+        10 * printed,
+        rtol=1e-11,
+        atol=0,
+    )
 
 
 def test_gradient_force_is_minus_grad_optical_potential():
     pos, vols, chi, fld = _three_tweezers()
     f = gradient_forces(pos, vols, chi, fld)
-    fd = -central_difference(lambda p: optical_potential(p, vols, chi, fld), pos, 1e-5 / K)
+    fd = -central_difference(
+        lambda p: optical_potential(p, vols, chi, fld), pos, 1e-5 / K
+    )
     # measured max deviation 5.4e-10 of max|F| (FD truncation, (kh)^2 = 1e-10 times
     # the curvature of the envelope); old tolerance rel 1e-6 per entry; margin 3.7
     assert np.allclose(fd, f, rtol=0, atol=2e-9 * np.abs(f).max())
@@ -225,11 +272,15 @@ def test_binding_force_is_gradient_of_pair_term_with_partner_frozen():
     f = binding_forces(pos, vols, chi, fld)
     h = 1e-5 / K
     for j in range(3):
+
         def w_sum(r_j, j=j):
             p = pos.copy()
             p[j] = r_j
-            return sum(binding_pair_energy(p, vols, chi, fld, j, jp)
-                       for jp in range(3) if jp != j)
+            return sum(
+                binding_pair_energy(p, vols, chi, fld, j, jp)
+                for jp in range(3)
+                if jp != j
+            )
 
         fd = central_difference(w_sum, pos[j], h)
         # measured 2.4e-10 of max|F|; old tolerance rel 1e-6 per component; margin 4
@@ -238,7 +289,8 @@ def test_binding_force_is_gradient_of_pair_term_with_partner_frozen():
 
 # ---------------------------------------------------------------- reciprocity
 def test_reciprocal_in_common_standing_wave_at_antinodes():
-    """Real field with vanishing gradient at both particles: F_12 = -F_21 for any separation."""
+    """Real field with vanishing gradient at both particles: F_12 = -F_21 for any
+    separation."""
     field = standing_wave(E0, K)  # cos(kz) e_y, antinode plane z = 0
     rng = np.random.default_rng(4)
     for _ in range(5):
@@ -254,14 +306,18 @@ def test_reciprocal_in_common_standing_wave_at_antinodes():
 
 def test_in_plane_binding_is_conservative_for_uniform_illumination():
     """Plane wave along z, particles in the xy plane: E_L is the same at every particle,
-    so the in-plane binding forces are -grad V_opt (Eq. 75) and obey action = reaction."""
+    so the in-plane binding forces are -grad V_opt (Eq. 75) and obey action =
+    reaction."""
     pos = np.array([[0, 0, 0], [3.3e-6, 1.2e-6, 0]])
     pw = plane_wave([1e7, 0.4e7, 0], [0, 0, K])
     f = binding_forces(pos, VOL, CHI, pw)
     # measured |F_1 + F_2| in-plane 0 (exact cancellation); tolerance 1e-15 relative
     assert np.allclose(f[0, :2], -f[1, :2], rtol=1e-15, atol=0)
-    fd = -central_difference(lambda r: binding_potential(np.array([r, pos[1]]), VOL, CHI, pw),
-                             pos[0].astype(float), 1e-5 / K)
+    fd = -central_difference(
+        lambda r: binding_potential(np.array([r, pos[1]]), VOL, CHI, pw),
+        pos[0].astype(float),
+        1e-5 / K,
+    )
     # measured 2.8e-10 relative (FD); old tolerance 1e-6; margin 3.5
     assert np.allclose(fd[:2], f[0, :2], rtol=1e-9, atol=0)
 
@@ -297,8 +353,10 @@ def test_total_force_conserves_momentum_in_a_plane_wave(n_particles):
     # measured 6.0e-15 (N = 2) and 7.2e-15 (N = 3) of max|sum F|; margin 7
     assert _rel(tot, want) < 5e-14
     # without the binding term the balance fails by O(1)
-    single = (radiation_pressure_forces(pos, vol, CHI, pw)
-              + gradient_forces(pos, vol, CHI, pw)).sum(axis=0)
+    single = (
+        radiation_pressure_forces(pos, vol, CHI, pw)
+        + gradient_forces(pos, vol, CHI, pw)
+    ).sum(axis=0)
     assert _rel(single, want) > 0.01
 
 
@@ -324,13 +382,18 @@ def test_far_field_one_over_d_for_transverse_separation():
     pos = np.zeros((kd.size, 2, 3))
     pos[:, 0, 0] = -kd / K  # particle 1 at -d e_x, particle 2 at the origin
     fx = binding_forces(pos, VOL, CHI, field)[:, 0, 0]
-    # far field: F_12,x = alpha^2 E^2 k^3 sin(kd)/(8 pi eps0 d) (r_1 - r_2 = -d e_x); the
+    # far field: F_12,x = alpha^2 E^2 k^3 sin(kd)/(8 pi eps0 d) (r_1 - r_2 = -d e_x);
+    # the
     # neglected part of A' is (2/kd + 3/kd^2 + 3/kd^3) relative to k^3/(4 pi d)
     scale = ALPHA**2 * E0**2 * K**3 / (8 * np.pi * EPSILON_0 * (kd / K))
     ff = scale * np.sin(kd)
-    assert np.all(np.abs(fx - ff) <= scale * (2 / kd + 3 / kd**2 + 3 / kd**3) * (1 + 1e-9))
-    # envelope d * max|F| is the same at kd ~ 100 and kd ~ 390: measured difference 5.3e-4
-    # (the 2/kd corrections are in quadrature with the leading term, and the grid samples
+    assert np.all(
+        np.abs(fx - ff) <= scale * (2 / kd + 3 / kd**2 + 3 / kd**3) * (1 + 1e-9)
+    )
+    # envelope d * max|F| is the same at kd ~ 100 and kd ~ 390: measured difference
+    # 5.3e-4
+    # (the 2/kd corrections are in quadrature with the leading term, and the grid
+    # samples
     # the maximum to ~1e-3); tolerance 3e-3
     env = lambda lo: np.max(np.abs(fx * kd)[(kd > lo) & (kd < lo + 2 * np.pi)])  # noqa: E731
     assert abs(env(100.0) / env(390.0) - 1) < 3e-3
@@ -341,7 +404,9 @@ def test_far_field_one_over_d_for_transverse_separation():
     # measured ratio 0.010; margin 3
     assert np.max(fpar[big] * kd[big]) < 0.03 * np.max(np.abs(fx[big]) * kd[big])
     # d^2 |F| has the same envelope near and far (measured ratio 1.0; bound 2)
-    assert np.max(fpar[big] * kd[big] ** 2) < 2 * np.max(fpar[kd < 40] * kd[kd < 40] ** 2)
+    assert np.max(fpar[big] * kd[big] ** 2) < 2 * np.max(
+        fpar[kd < 40] * kd[kd < 40] ** 2
+    )
 
 
 @pytest.mark.parametrize("k, tol", [(0.0, 1e-15), (1e2, 2e-8)])
@@ -359,8 +424,11 @@ def test_electrostatic_dipole_dipole_limit(k, tol):
     pos[1] *= d / np.linalg.norm(pos[1])
     p = ALPHA * e
     n = (pos[0] - pos[1]) / d
-    static = 0.5 * 3 / (4 * np.pi * EPSILON_0 * d**4) * (
-        (p @ n) * p + (p @ n) * p + (p @ p) * n - 5 * (p @ n) ** 2 * n
+    static = (
+        0.5
+        * 3
+        / (4 * np.pi * EPSILON_0 * d**4)
+        * ((p @ n) * p + (p @ n) * p + (p @ p) * n - 5 * (p @ n) ** 2 * n)
     )
     f = binding_forces(pos, VOL, CHI, field)
     # relative corrections O((kd)^2) = 1e-8: measured 3.8e-9 (k d = 1e-4) and 1.3e-16
@@ -369,30 +437,40 @@ def test_electrostatic_dipole_dipole_limit(k, tol):
     assert _rel(f[1], -static) < tol
 
 
-# ------------------------------------------------- Sec. III: V_ext, dipole forces, torques
+# ------------------------------------------------- Sec. III: V_ext, dipole forces,
+# torques
 # measured max deviation 8.8e-8 (static) and 2.0e-9 (real) of max|F_int| (FD truncation
 # (kh)^2 = 1e-8 and rounding eps |V|/(h |F_int|), larger for the stronger static pair
 # energy); margins 4.6 and 5
 @pytest.mark.parametrize("green, tol", [("static", 4e-7), ("real", 1e-8)])
 def test_force_is_minus_gradient_of_external_potential(green, tol):
-    """Eq. (21) vs Eq. (17a), point dipoles, interaction part only (single-particle parts removed)."""
+    """Eq. (21) vs Eq. (17a), point dipoles, interaction part only (single-particle
+    parts removed)."""
     field, pos, vols = _two_tweezers()
     chi = 0.8
 
     def pair_energy(p):
-        return (external_potential(p, vols, chi, field, green=green)
-                - sum(external_potential(p[[j]], vols[[j]], chi, field, green=green)
-                      for j in range(2)))
+        return external_potential(p, vols, chi, field, green=green) - sum(
+            external_potential(p[[j]], vols[[j]], chi, field, green=green)
+            for j in range(2)
+        )
 
     f_dip = dipole_forces(pos, vols, chi, field, green=green) - np.array(
-        [dipole_forces(pos[[j]], vols[[j]], chi, field, green=green)[0] for j in range(2)])
+        [
+            dipole_forces(pos[[j]], vols[[j]], chi, field, green=green)[0]
+            for j in range(2)
+        ]
+    )
     f_pot = -central_difference(pair_energy, pos, 1e-4 / K)
     for j in range(2):
-        assert np.allclose(f_pot[j], f_dip[j], rtol=0, atol=tol * np.abs(f_dip[j]).max())
+        assert np.allclose(
+            f_pot[j], f_dip[j], rtol=0, atol=tol * np.abs(f_dip[j]).max()
+        )
 
 
 def test_dipole_force_reciprocal_for_static_coupling_without_gradients():
     """In a uniform field the static (G0) pair forces obey actio = reactio."""
+
     class Uniform:
         k = K
 
@@ -423,10 +501,13 @@ def test_torque_equals_minus_euler_derivative(green):
         return np.array([rotate_tensor(chi_body, euler), 0.8 * np.eye(3)])
 
     dv = central_difference(
-        lambda e: external_potential(pos, vols, chis(e), field, green=green), eu, 1e-4)
+        lambda e: external_potential(pos, vols, chis(e), field, green=green), eu, 1e-4
+    )
     tq = dipole_torques(pos, vols, chis(eu), field, green=green)[0]
     # measured 6.7e-9 (static and real) of max|N| (FD truncation h^2 = 1e-8); margin 4.5
-    assert np.allclose(-dv, euler_rotation_axes(eu) @ tq, rtol=0, atol=3e-8 * np.abs(tq).max())
+    assert np.allclose(
+        -dv, euler_rotation_axes(eu) @ tq, rtol=0, atol=3e-8 * np.abs(tq).max()
+    )
 
 
 def test_torque_vanishes_for_isotropic_particle_alone():

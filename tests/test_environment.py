@@ -1,12 +1,15 @@
-"""The declared environment is consistent: pyproject.toml, constraints.txt, environment.yml.
+"""The declared environment is consistent: pyproject.toml, constraints.txt,
+environment.yml.
 
 * ``constraints.txt`` pins every installed package exactly and every direct dependency;
 * ``environment.yml`` (conda) pins exactly the direct dependencies to the same versions;
 * the core dependencies are numpy and scipy only, the extras ``quantum``, ``book`` and
   ``test`` (issue 9, item 5), and the lower bounds admit the pinned versions;
 * what the source imports is declared: the physics modules import only the standard
-  library, numpy and scipy, with qutip (extra ``quantum``) in ``dynamics.quantum`` alone.
+  library, numpy and scipy, with qutip (extra ``quantum``) in ``dynamics.quantum``
+  alone.
 """
+
 from __future__ import annotations
 
 import ast
@@ -58,12 +61,17 @@ def test_constraints_pin_everything_exactly():
         line = line.split("#", 1)[0].strip()
         if line:
             assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[A-Za-z0-9_.+\-]+", line), (
-                f"not an exact pin: {line!r}")
+                f"not an exact pin: {line!r}"
+            )
 
 
 def test_core_dependencies_and_extras():
     assert {_norm(r.name) for r in _requirements()} == {"numpy", "scipy"}
-    assert set(PYPROJECT["project"]["optional-dependencies"]) == {"quantum", "book", "test"}
+    assert set(PYPROJECT["project"]["optional-dependencies"]) == {
+        "quantum",
+        "book",
+        "test",
+    }
     assert "qutip" in {_norm(r.name) for r in _requirements("quantum")}
 
 
@@ -73,14 +81,19 @@ def test_every_direct_dependency_is_pinned_within_its_bounds():
     for group in groups:
         for req in _requirements(group):
             name = _norm(req.name)
-            assert name in pins, f"{req.name} ({group or 'core'}) missing from constraints.txt"
+            assert name in pins, (
+                f"{req.name} ({group or 'core'}) missing from constraints.txt"
+            )
             assert Version(pins[name]) in req.specifier, (
-                f"constraints.txt pins {name}=={pins[name]}, outside {req}")
+                f"constraints.txt pins {name}=={pins[name]}, outside {req}"
+            )
 
 
 def test_environment_yml_matches_constraints():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    pip_section = next(
+        d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d
+    )
     pins = _constraints()
     listed = {}
     for item in pip_section:
@@ -90,18 +103,25 @@ def test_environment_yml_matches_constraints():
         listed[_norm(name)] = version
     for name, version in listed.items():
         assert pins.get(name) == version, (
-            f"environment.yml pins {name}=={version}, constraints.txt {pins.get(name)}")
+            f"environment.yml pins {name}=={version}, constraints.txt {pins.get(name)}"
+        )
     missing = sorted(_direct_dependencies() - set(listed))
     extra = sorted(set(listed) - _direct_dependencies())
     assert not missing and not extra, (
-        f"environment.yml must list exactly the direct dependencies; missing {missing}, "
-        f"not declared in pyproject.toml {extra}")
+        f"environment.yml must list exactly the direct dependencies; "
+        f"missing {missing}, "
+        f"not declared in pyproject.toml {extra}"
+    )
     assert "-e ." in pip_section
-    python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python="))
+    python = next(
+        d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python=")
+    )
     # the conda Python satisfies requires-python
     from packaging.specifiers import SpecifierSet
 
-    assert Version(python.split("=", 1)[1]) in SpecifierSet(PYPROJECT["project"]["requires-python"])
+    assert Version(python.split("=", 1)[1]) in SpecifierSet(
+        PYPROJECT["project"]["requires-python"]
+    )
 
 
 def test_build_system_supports_the_spdx_licence():
@@ -135,10 +155,13 @@ def test_physics_modules_import_only_declared_core_dependencies():
 
 
 def test_tooling_imports_are_pinned():
-    """Every import of the book tooling comes from a distribution pinned in constraints.txt."""
+    """Every import of the book tooling comes from a distribution pinned in
+    constraints.txt."""
     dists = importlib.metadata.packages_distributions()
     pins = _constraints()
     for name in TOOLING:
         for mod in _third_party_imports(SRC / name):
             owners = {_norm(d) for d in dists.get(mod, [])}
-            assert owners & set(pins), f"src/optbind/{name}: {mod} is not from a pinned package"
+            assert owners & set(pins), (
+                f"src/optbind/{name}: {mod} is not from a pinned package"
+            )

@@ -1,10 +1,12 @@
-"""Each erratum: the printed form fails against an independent route, the corrected form passes.
+"""Each erratum: the printed form fails against an independent route, the corrected form
+passes.
 
 ``TOL`` bounds the corrected form's relative error and ``PRINTED_MIN`` the printed
 form's, per entry, each set from the measured value with a stated margin (the
 errata appendix of the book shows the same ``TOL``; tests/test_errata_appendix.py
 checks that they agree).
 """
+
 import numpy as np
 import pytest
 
@@ -16,13 +18,16 @@ from optbind.response import inverse_susceptibility
 # Corrected form: measured relative error -> tolerance (margin)
 TOL = {
     "eq7-intensity": 1e-7,  # 1.8e-8: FD of V_L with h = 1e-4 w, (h/w)^2; margin 5.5
-    "eq80-partner-amplitude": 3e-5,  # 8.0e-6: third-order remainder (kappa dz)^3; margin 3.7
+    # 8.0e-6: third-order remainder (kappa dz)^3; margin 3.7
+    "eq80-partner-amplitude": 3e-5,
     "eq81-prefactor-and-phase": 5e-15,  # 6.2e-16: same quadrature both sides; margin 8
-    "eq87b-projector": 0.03,  # 9.3e-3: stationary phase, O(1/(kd)) at k d >= 380; margin 3.2
+    # 9.3e-3: stationary phase, O(1/(kd)) at k d >= 380; margin 3.2
+    "eq87b-projector": 0.03,
     "eq90-commutator": 1e-8,  # 1.6e-9: exact identity; FD of C (1e-9); margin 6.3
     "eq97-phase-sign": 1e-13,  # 9.8e-15: algebraic identity with Eq. (85); margin 10
     "eq99-mirror": 1e-14,  # 1.8e-15: identity of partial sums at rounding; margin 5.6
-    "eq101-sign": 1e-6,  # 2.1e-7: time integration (rtol 1e-10), demodulation; margin 4.7
+    # 2.1e-7: time integration (rtol 1e-10), demodulation; margin 4.7
+    "eq101-sign": 1e-6,
     "fig2b-direction": 5e-7,  # 8.8e-8: same; margin 5.7
 }
 
@@ -60,12 +65,15 @@ def test_registry_complete():
     for e in errata.REGISTRY:
         assert e.printed != e.corrected and e.equation and e.explanation
     assert errata.get("eq90-commutator").equation.startswith("text under")
-    with pytest.raises(KeyError, match="eq99-mirror"):  # the message lists the valid ids
+    with pytest.raises(
+        KeyError, match="eq99-mirror"
+    ):  # the message lists the valid ids
         errata.get("nope")
 
 
 def test_eq7_evidence_analytic_gradient(evidence):
-    # the analytic gradient force agrees with the FD of V_L as well as the corrected Eq. (7)
+    # the analytic gradient force agrees with the FD of V_L as well as the corrected Eq.
+    # (7)
     # (measured 1.8e-8; margin 5.5)
     assert evidence["eq7-intensity"]["analytic_vs_fd"] < 1e-7
 
@@ -85,11 +93,13 @@ def test_eq87b_far_field_regime(evidence):
 
 
 def test_eq90_sign_and_factor_i(evidence):
-    """With C - C^T = 4 Im D/hbar exactly, the printed 4i Im D/hbar is off by |1 - i| = sqrt(2)
+    """With C - C^T = 4 Im D/hbar exactly, the printed 4i Im D/hbar is off by |1 - i| =
+    sqrt(2)
     and the transposed D (E_j^* ... E_j' order) by exactly 2."""
     ev = evidence["eq90-commutator"]
     tol = TOL["eq90-commutator"]
-    # measured deviations 8e-10 and 7.9e-10 relative: the corrected residual, as expected
+    # measured deviations 8e-10 and 7.9e-10 relative: the corrected residual, as
+    # expected
     assert ev["printed"] == pytest.approx(np.sqrt(2), rel=tol, abs=0)
     assert ev["transposed_D"] == pytest.approx(2.0, rel=tol, abs=0)
 
@@ -110,15 +120,20 @@ def test_eq97_printed_swaps_eq91(evidence):
     # (measured |C_12| = 7.1e-15, rounding of cos(pi/2); margin 7)
     assert abs(c12) < 5e-14 and c21 == pytest.approx(1.0, rel=1e-15, abs=0)
     corrected = errata.chain_coupling_eq97(2, np.pi / 4, np.pi / 4)
-    assert corrected[0, 1] == pytest.approx(1.0, rel=1e-15, abs=0) and abs(corrected[1, 0]) < 5e-14
+    assert (
+        corrected[0, 1] == pytest.approx(1.0, rel=1e-15, abs=0)
+        and abs(corrected[1, 0]) < 5e-14
+    )
 
 
 def test_eq99_printed_series_is_the_mirror_image():
-    """Printed partial sums -> bulk dispersion at -kappa; at +kappa only for the corrected."""
+    """Printed partial sums -> bulk dispersion at -kappa; at +kappa only for the
+    corrected."""
     omega0, g, kappa = 1.0, 0.05, 0.7
     n_terms = 20000
     sums = errata.printed_eq99_partial_sums(kappa, n_terms, omega0, g)
-    # conditionally convergent: the tails of the two 1/n series oscillate with amplitudes
+    # conditionally convergent: the tails of the two 1/n series oscillate with
+    # amplitudes
     # g omega0/(N sin(kappa/2)) and g omega0/(2 N |cos kappa|), together 8.9e-6 at
     # N = 2e4; measured |S_N - limit| = 5.9e-6
     tail = g * omega0 / n_terms * (1 / np.sin(kappa / 2) + 1 / (2 * abs(np.cos(kappa))))
@@ -127,19 +142,32 @@ def test_eq99_printed_series_is_the_mirror_image():
 
 
 def test_eq101_printed_is_conjugate_with_flipped_coupling():
-    """The printed Eq. (101) written out directly equals conj(corrected) with C -> -C."""
+    """The printed Eq. (101) written out directly equals conj(corrected) with C ->
+    -C."""
     omega0, gamma = 1.0, 0.05
     cm = 0.02 * np.array([[0.0, 1.0, 0.5], [0.3, 0.0, 1.0], [-0.4, 0.2, 0.0]])
     omega = np.array([0.97, 1.0, 1.01])
     eye = np.eye(3)
-    printed_direct = np.array([1j / (omega0 * gamma) * ((w**2 - omega0**2 - 1j * gamma * w)
-                                                        * eye - cm) for w in omega])
-    printed = errata.inverse_susceptibility_eq101(omega, cm, omega0, gamma, printed=True)
+    printed_direct = np.array(
+        [
+            1j / (omega0 * gamma) * ((w**2 - omega0**2 - 1j * gamma * w) * eye - cm)
+            for w in omega
+        ]
+    )
+    printed = errata.inverse_susceptibility_eq101(
+        omega, cm, omega0, gamma, printed=True
+    )
     corrected = errata.inverse_susceptibility_eq101(omega, cm, omega0, gamma)
     # measured 0 and 5.6e-17 of max|chi^-1|; margin: rounding
-    assert np.allclose(printed, printed_direct, rtol=0, atol=1e-15 * np.abs(printed).max())
-    assert np.allclose(printed, np.conj(inverse_susceptibility(omega, -cm, omega0, gamma)),
-                       rtol=0, atol=1e-15 * np.abs(printed).max())
+    assert np.allclose(
+        printed, printed_direct, rtol=0, atol=1e-15 * np.abs(printed).max()
+    )
+    assert np.allclose(
+        printed,
+        np.conj(inverse_susceptibility(omega, -cm, omega0, gamma)),
+        rtol=0,
+        atol=1e-15 * np.abs(printed).max(),
+    )
     assert np.array_equal(corrected, inverse_susceptibility(omega, cm, omega0, gamma))
     # the printed form keeps the single-particle normalisation chi_11(omega0) = 1
     one = errata.printed_eq101_susceptibility(omega0, np.zeros((1, 1)), omega0, gamma)
@@ -149,18 +177,22 @@ def test_eq101_printed_is_conjugate_with_flipped_coupling():
 def test_eq101_evidence_details(evidence):
     ev = evidence["eq101-sign"]
     assert ev["printed_single_particle_chi11"] == pytest.approx(1.0, rel=1e-15, abs=0)
-    assert ev["printed_abs"] > 0.044  # for N = 3 even the magnitudes differ (measured 0.088)
+    assert (
+        ev["printed_abs"] > 0.044
+    )  # for N = 3 even the magnitudes differ (measured 0.088)
 
 
 def test_driven_response_against_matrix_inverse():
-    """Time integration of Eq. (96) vs the inverse of Eq. (100), for a non-reciprocal pair."""
+    """Time integration of Eq. (96) vs the inverse of Eq. (100), for a non-reciprocal
+    pair."""
     omega0, gamma = 1.0, 0.05
     cm = np.array([[0.0, 2 * omega0 * gamma * 0.5], [0.0, 0.0]])
     omega = 0.99
     z = errata.driven_response(omega, cm, omega0, gamma, drive=1)
     chi = np.linalg.inv(inverse_susceptibility(omega, cm, omega0, gamma)[0])
     # chi_ab = -i omega0 gamma z_a / (xi_b/m); measured 8.6e-8 relative; margin 5.8
-    assert np.allclose(-1j * omega0 * gamma * z, chi[:, 1], rtol=0,
-                       atol=5e-7 * np.abs(chi[:, 1]).max())
+    assert np.allclose(
+        -1j * omega0 * gamma * z, chi[:, 1], rtol=0, atol=5e-7 * np.abs(chi[:, 1]).max()
+    )
     with pytest.raises(ValueError, match="drive"):
         errata.driven_response(omega, cm, omega0, gamma, drive=2)

@@ -2,6 +2,7 @@
 
 Tolerances are the measured error times a stated margin (comments give both).
 """
+
 import numpy as np
 import pytest
 from scipy.integrate import quad
@@ -52,15 +53,20 @@ def _random_plane_waves(seed, m=3, k=K):
 
 
 def _point_gradient(fun, pts, h):
-    """FD gradient of a field evaluated at each point separately: [p, a, b] = d_a fun_b."""
-    fd = central_difference(fun, pts, h)  # [p, a, q, ...] derivative at p of output at q
+    """FD gradient of a field evaluated at each point separately: [p, a, b] = d_a
+    fun_b."""
+    fd = central_difference(
+        fun, pts, h
+    )  # [p, a, q, ...] derivative at p of output at q
     return np.stack([fd[i, :, i] for i in range(len(pts))])
 
 
 def test_rayleigh_range_roundtrip():
     assert rayleigh_range(K, W) == K * W**2 / 2
     # measured 0 (exact to rounding); tolerance one ulp-scale
-    assert waist_from_rayleigh_range(K, rayleigh_range(K, W)) == pytest.approx(W, rel=1e-15, abs=0)
+    assert waist_from_rayleigh_range(K, rayleigh_range(K, W)) == pytest.approx(
+        W, rel=1e-15, abs=0
+    )
 
 
 def test_envelope_focus_axis_and_gouy_phase():
@@ -73,15 +79,22 @@ def test_envelope_focus_axis_and_gouy_phase():
     assert np.allclose(np.angle(f), -np.arctan(z / ZR), rtol=0, atol=2e-15)
     # radial profile in the focal plane is exp(-rho^2/w^2); measured 8.9e-16 relative
     rho = np.linspace(0, 3, 7) * W
-    assert np.allclose(tweezer_envelope(np.stack([rho, 0 * rho, 0 * rho], 1), W, ZR),
-                       np.exp(-(rho**2) / W**2), rtol=5e-15, atol=0)
+    assert np.allclose(
+        tweezer_envelope(np.stack([rho, 0 * rho, 0 * rho], 1), W, ZR),
+        np.exp(-(rho**2) / W**2),
+        rtol=5e-15,
+        atol=0,
+    )
 
 
 def test_paraxial_wave_equation():
-    """f_tw solves the paraxial equation (d_x^2 + d_y^2) f + 2ik d_z f = 0 (FD check)."""
+    """f_tw solves the paraxial equation (d_x^2 + d_y^2) f + 2ik d_z f = 0 (FD
+    check)."""
     r = np.array([0.4, -0.3, 0.7]) * np.array([W, W, ZR])
     h = 1e-3 * W
-    lap = central_difference(lambda x: tweezer_envelope(x, W, ZR), r, h, order=2)[:2].sum()
+    lap = central_difference(lambda x: tweezer_envelope(x, W, ZR), r, h, order=2)[
+        :2
+    ].sum()
     dz = tweezer_envelope_gradient(r, W, ZR)[2]
     # second-difference error ~ (h/w)^2: measured 9.5e-7 relative to |f|/w^2; margin 3
     assert abs(lap + 2j * K * dz) < 3e-6 * abs(tweezer_envelope(r, W, ZR)) / W**2
@@ -102,14 +115,16 @@ def test_field_gradients_match_finite_differences():
 
 
 def test_near_focus_form():
-    """E_L(d_j + z e_z) = E_j exp[i(k - 1/z_R) z] (1 + O(z^2/z_R^2)) (text above Eq. 80)."""
+    """E_L(d_j + z e_z) = E_j exp[i(k - 1/z_R) z] (1 + O(z^2/z_R^2)) (text above Eq.
+    80)."""
     fld = TweezerField([[0, 0, 0]], [[1e7, 0, 0]], K, W)
     errs = []
     for z in (0.02 * ZR, 0.01 * ZR):
         exact = fld.field([0, 0, z])
         approx = near_focus_field(z, [1e7, 0, 0], K, ZR)
         errs.append(np.linalg.norm(exact - approx) / 1e7)
-    # 1/(1 + iu) - exp(-iu) = -u^2/2 + O(u^3), u = z/z_R: quadratic, halving z divides by 4
+    # 1/(1 + iu) - exp(-iu) = -u^2/2 + O(u^3), u = z/z_R: quadratic, halving z divides
+    # by 4
     # measured relative deviations 1.6e-4 (ratio) and 2.1e-4 (coefficient), the O(u^3)
     # term; tolerance 1e-3 (margin 5)
     assert errs[0] / errs[1] == pytest.approx(4, rel=1e-3, abs=0)
@@ -119,8 +134,9 @@ def test_near_focus_form():
 def test_gouy_wavenumber_is_the_axial_phase_gradient_at_the_focus():
     fld = TweezerField([[0, 0, 0]], [[1e7, 0, 0]], K, W)
     h = 1e-4 * ZR
-    phase = central_difference(lambda z: np.angle(fld.field([0, 0, z[0]])[0]),
-                               np.array([0.0]), h)[0]
+    phase = central_difference(
+        lambda z: np.angle(fld.field([0, 0, z[0]])[0]), np.array([0.0]), h
+    )[0]
     # d/dz [k z - arctan(z/z_R)] = k - 1/z_R exactly at z = 0; FD truncation
     # (h/z_R)^2/(3 (k z_R - 1)) = 4.6e-10 relative, measured 4.6e-10; margin 4
     assert phase == pytest.approx(gouy_wavenumber(K, ZR), rel=2e-9, abs=0)
@@ -133,19 +149,39 @@ def test_trap_frequency_from_exact_potential():
     chi, vol, mass, e0 = 0.8, 4.2e-21, 7.7e-18, 1e7
     fld = TweezerField([[0, 0, 0]], [[e0, 0, 0]], K, W)
     h = 1e-3 * ZR
-    curv = central_difference(lambda z: optical_potential([[0, 0, z[0]]], vol, chi, fld),
-                              np.array([0.0]), h, order=2)[0]
+    curv = central_difference(
+        lambda z: optical_potential([[0, 0, z[0]]], vol, chi, fld),
+        np.array([0.0]),
+        h,
+        order=2,
+    )[0]
     # |f|^2 = 1/(1+z^2/z_R^2) on axis: FD error -(h/z_R)^2/2, measured 5.0e-7; margin 4
-    assert np.sqrt(curv / mass) == pytest.approx(trap_frequency(chi, vol, mass, e0, ZR),
-                                                 rel=2e-6, abs=0)
+    assert np.sqrt(curv / mass) == pytest.approx(
+        trap_frequency(chi, vol, mass, e0, ZR), rel=2e-6, abs=0
+    )
 
 
 def test_field_amplitude_from_power():
-    """Integrating the intensity c eps0 |E|^2/2 over the focal plane returns the power."""
+    """Integrating the intensity c eps0 |E|^2/2 over the focal plane returns the
+    power."""
     p = 0.3
     e0 = field_amplitude_from_power(p, W)
-    power = quad(lambda rho: 2 * np.pi * rho * 0.5 * SPEED_OF_LIGHT * EPSILON_0 * e0**2
-                 * np.exp(-2 * rho**2 / W**2), 0, 10 * W, epsabs=0, epsrel=1e-12)[0]
+    power = quad(
+        lambda rho: (
+            2
+            * np.pi
+            * rho
+            * 0.5
+            * SPEED_OF_LIGHT
+            * EPSILON_0
+            * e0**2
+            * np.exp(-2 * rho**2 / W**2)
+        ),
+        0,
+        10 * W,
+        epsabs=0,
+        epsrel=1e-12,
+    )[0]
     # measured 0 (agreement to rounding); tolerance = the requested quadrature accuracy
     assert power == pytest.approx(p, rel=1e-12, abs=0)
 
@@ -186,15 +222,22 @@ def test_local_plane_waves_near_each_focus():
     fld = LocalPlaneWaves(foci, amps, K)
     for j in range(2):
         r = foci[j] + np.array([0.1e-6, -0.2e-6, 0.35e-6])
-        assert np.allclose(fld.field(r), amps[j] * np.exp(1j * K * (r[2] - foci[j, 2])),
-                           rtol=1e-15, atol=0)
+        assert np.allclose(
+            fld.field(r),
+            amps[j] * np.exp(1j * K * (r[2] - foci[j, 2])),
+            rtol=1e-15,
+            atol=0,
+        )
         fd = central_difference(fld.field, r, 1e-5 / K)
         # measured 2.3e-11 of k max|E_j|; margin 4
-        assert np.allclose(fld.gradient(r), fd, rtol=0, atol=1e-10 * np.abs(amps[j]).max() * K)
+        assert np.allclose(
+            fld.gradient(r), fd, rtol=0, atol=1e-10 * np.abs(amps[j]).max() * K
+        )
 
 
 def test_tweezer_pair_phase_convention():
-    """E_1 = E_2 exp(i phi) at the two foci (phi = phi_1 - phi_2, optbind.conventions)."""
+    """E_1 = E_2 exp(i phi) at the two foci (phi = phi_1 - phi_2,
+    optbind.conventions)."""
     fld, pos = tweezer_pair(5.3 / K, 0.7, K, E0)
     e = fld.field(pos)
     assert np.allclose(pos, [[-2.65 / K, 0, 0], [2.65 / K, 0, 0]], rtol=1e-15, atol=0)

@@ -2,6 +2,7 @@
 
 Tolerances are the measured error times a stated margin (comments give both).
 """
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -32,7 +33,12 @@ RNG = np.random.default_rng(12345)
 
 def _random_r(n, scale):
     v = RNG.normal(size=(n, 3))
-    return v / np.linalg.norm(v, axis=1, keepdims=True) * scale * RNG.uniform(0.5, 2, (n, 1))
+    return (
+        v
+        / np.linalg.norm(v, axis=1, keepdims=True)
+        * scale
+        * RNG.uniform(0.5, 2, (n, 1))
+    )
 
 
 def _fd_gradient(fun, r, h):
@@ -44,7 +50,8 @@ def test_symmetry_and_shape():
     r = _random_r(7, 1 / K).reshape(7, 1, 3)
     g = dyadic_green(r, K)
     assert g.shape == (7, 1, 3, 3)
-    # G is built from 1 and rr: symmetric up to rounding (measured 6e-17 of max|G|; margin 16)
+    # G is built from 1 and rr: symmetric up to rounding (measured 6e-17 of max|G|;
+    # margin 16)
     assert np.allclose(g, np.swapaxes(g, -1, -2), rtol=0, atol=1e-15 * np.abs(g).max())
     # even in r
     assert np.allclose(dyadic_green(-r, K), g, rtol=1e-14, atol=0)
@@ -61,14 +68,19 @@ def test_gradient_matches_finite_differences(kr, tol):
     an = dyadic_green_gradient(r, K)
     assert np.max(np.abs(fd - an)) < tol * np.max(np.abs(an))
     fd0 = _fd_gradient(electrostatic_green, r, h)
-    assert np.max(np.abs(fd0 - electrostatic_green_gradient(r))) < 1e-9 * np.max(np.abs(fd0))
+    assert np.max(np.abs(fd0 - electrostatic_green_gradient(r))) < 1e-9 * np.max(
+        np.abs(fd0)
+    )
     fdf = _fd_gradient(lambda x: far_field_green(x, K), r, h)
-    assert np.max(np.abs(fdf - far_field_green_gradient(r, K))) < tol * np.max(np.abs(fdf))
+    assert np.max(np.abs(fdf - far_field_green_gradient(r, K))) < tol * np.max(
+        np.abs(fdf)
+    )
 
 
 @pytest.mark.parametrize("kind", sorted(GREEN_TENSORS))
 def test_every_named_tensor_pair_is_consistent(kind):
-    """Each (green, gradient) pair of GREEN_TENSORS: the gradient is that of the tensor."""
+    """Each (green, gradient) pair of GREEN_TENSORS: the gradient is that of the
+    tensor."""
     green, gradient = green_tensor(kind)
     r = np.array([0.3, -0.5, 0.8]) * 2.0 / K
     h = 1e-5 * np.linalg.norm(r)
@@ -109,7 +121,8 @@ def test_radial_function_derivatives(kr, tol):
 # FD truncation of the Hessian with h = 1e-4 r; margin 5
 @pytest.mark.parametrize("kr, tol", [(0.5, 4e-8), (3.0, 4e-8), (20.0, 1e-6)])
 def test_vector_helmholtz_equation(kr, tol):
-    """curl curl G - k^2 G = 0 for r != 0 (Eq. 3), second derivatives by FD of the gradient."""
+    """curl curl G - k^2 G = 0 for r != 0 (Eq. 3), second derivatives by FD of the
+    gradient."""
     r = np.array([0.2, 0.7, -0.4])
     r *= kr / (K * np.linalg.norm(r))
     h = 1e-4 * np.linalg.norm(r)
@@ -127,12 +140,14 @@ def test_transversality_divergence_free():
     r = _random_r(20, 3 / K)
     dg = dyadic_green_gradient(r, K)
     div = np.einsum("...aac->...c", dg)
-    # analytic cancellation between terms of size |dG|: measured 2.7e-16 of max|dG|; margin 11
+    # analytic cancellation between terms of size |dG|: measured 2.7e-16 of max|dG|;
+    # margin 11
     assert np.max(np.abs(div)) < 3e-15 * np.max(np.abs(dg))
     # the far-field part is transverse to r: G_ff r = 0 (measured 1.5e-16; margin 13)
     gf = far_field_green(r, K)
     assert np.max(np.abs(np.einsum("...bc,...c->...b", gf, r))) < (
-        2e-15 * np.max(np.abs(gf)) * np.max(np.abs(r)))
+        2e-15 * np.max(np.abs(gf)) * np.max(np.abs(r))
+    )
 
 
 def test_static_limit():
@@ -149,15 +164,19 @@ def test_static_limit():
 
 
 def test_far_field_limit():
-    """|G - G_ff|/|G_ff| = sqrt(3) sqrt(1 + (kr)^2)/(kr)^2 -> sqrt(3)/(kr) (Frobenius norms)."""
+    """|G - G_ff|/|G_ff| = sqrt(3) sqrt(1 + (kr)^2)/(kr)^2 -> sqrt(3)/(kr) (Frobenius
+    norms)."""
     rhat = np.array([0.6, 0.0, 0.8])
     for kr in (10.0, 100.0, 1000.0):
         r = rhat * kr / K
         g, gf = dyadic_green(r, K), far_field_green(r, K)
         rel = np.linalg.norm(g - gf) / np.linalg.norm(gf)
-        # exact value from Eq. (4): the near/intermediate part is (3rr-1)(1-ikr)e^{ikr}/(4 pi r^3)
+        # exact value from Eq. (4): the near/intermediate part is
+        # (3rr-1)(1-ikr)e^{ikr}/(4 pi r^3)
         # measured relative deviation <= 1.0e-14; margin 10
-        assert rel == pytest.approx(np.sqrt(3) * np.sqrt(1 + kr**2) / kr**2, rel=1e-13, abs=0)
+        assert rel == pytest.approx(
+            np.sqrt(3) * np.sqrt(1 + kr**2) / kr**2, rel=1e-13, abs=0
+        )
         # the limit: rel kr/sqrt(3) - 1 = 1/(2 kr^2) + O(kr^-4)
         assert 0 < rel * kr / np.sqrt(3) - 1 < 0.6 / kr**2
 
@@ -173,31 +192,40 @@ def test_small_distance_expansion_eq66():
         approx_re = K**2 * (np.eye(3) + np.outer(rhat, rhat)) / (8 * np.pi * dist)
         res_re.append(np.max(np.abs(diff.real - approx_re)) / (K**2 / dist))
         res_im.append(np.max(np.abs(diff.imag - K**3 / (6 * np.pi) * np.eye(3))) / K**3)
-    # real part: next term O(k^4 r) -> relative to k^2/r it scales like (kr)^2: halving r
-    # gives /4; measured ratios 3.99997, 4.00005 (rel. deviation <= 1.2e-5); tolerance 1e-4
+    # real part: next term O(k^4 r) -> relative to k^2/r it scales like (kr)^2: halving
+    # r
+    # gives /4; measured ratios 3.99997, 4.00005 (rel. deviation <= 1.2e-5); tolerance
+    # 1e-4
     assert res_re[0] / res_re[1] == pytest.approx(4, rel=1e-4, abs=0)
     assert res_re[1] / res_re[2] == pytest.approx(4, rel=1e-4, abs=0)
-    # imaginary part: next term O(k^5 r^2) -> relative to k^3 also ~(kr)^2 (measured 3.999997)
+    # imaginary part: next term O(k^5 r^2) -> relative to k^3 also ~(kr)^2 (measured
+    # 3.999997)
     assert res_im[0] / res_im[1] == pytest.approx(4, rel=1e-4, abs=0)
     # sizes at kr = 0.01: measured 2.8e-6 (real), 9.4e-7 (imaginary); margin 3.6 and 10
     assert res_re[0] < 1e-5 and res_im[0] < 1e-5
 
 
 def test_im_green_as_angular_integral():
-    """Im G(r) = k^3/(16 pi^2) int d^2n (1 - nn) e^{ik n.r}: independent route via quadrature."""
+    """Im G(r) = k^3/(16 pi^2) int d^2n (1 - nn) e^{ik n.r}: independent route via
+    quadrature."""
     r = np.array([3.1, -1.2, 2.2]) / K  # kr ~ 4
     nodes, w = sphere_quadrature(40)
     proj = np.eye(3) - nodes[:, :, None] * nodes[:, None, :]
     integral = np.einsum("m,mbc,m->bc", w, proj, np.exp(1j * K * nodes @ r))
     # converged to rounding for kr ~ 4 with 40 nodes (degree 79): measured 1.5e-16 k^3;
     # margin 13
-    assert np.allclose(K**3 / (16 * np.pi**2) * integral, dyadic_green(r, K).imag, rtol=0,
-                       atol=2e-15 * K**3)
+    assert np.allclose(
+        K**3 / (16 * np.pi**2) * integral,
+        dyadic_green(r, K).imag,
+        rtol=0,
+        atol=2e-15 * K**3,
+    )
 
 
 @pytest.mark.parametrize("kr", [0.2, 1.0, 3.0, 20.0])
 def test_transverse_kernel_equals_re_g_minus_g0(kr):
-    """Eqs. (59), (61), (62) evaluated in k space (principal-value integrals) vs Eq. (64)."""
+    """Eqs. (59), (61), (62) evaluated in k space (principal-value integrals) vs Eq.
+    (64)."""
     r = np.array([0.3, -0.8, 0.52])
     r *= kr / K / np.linalg.norm(r)
     t = transverse_kernel(r, K)
@@ -221,19 +249,26 @@ def test_sphere_quadrature_exactness(rule, order):
     assert np.allclose(np.linalg.norm(nodes, axis=1), 1.0, rtol=0, atol=1e-15)
     # measured relative deviations <= 6.7e-16 on all three moments; margin 7
     assert w.sum() == pytest.approx(4 * np.pi, rel=5e-15, abs=0)
-    # int n_z^4 = 4 pi/5, int n_x^2 n_y^2 = 4 pi/15, int n_x n_y^3 = 0 (degree 4, both rules exact)
-    assert np.sum(w * nodes[:, 2] ** 4) == pytest.approx(4 * np.pi / 5, rel=5e-15, abs=0)
+    # int n_z^4 = 4 pi/5, int n_x^2 n_y^2 = 4 pi/15, int n_x n_y^3 = 0 (degree 4, both
+    # rules exact)
+    assert np.sum(w * nodes[:, 2] ** 4) == pytest.approx(
+        4 * np.pi / 5, rel=5e-15, abs=0
+    )
     assert np.sum(w * nodes[:, 0] ** 2 * nodes[:, 1] ** 2) == pytest.approx(
-        4 * np.pi / 15, rel=5e-15, abs=0)
+        4 * np.pi / 15, rel=5e-15, abs=0
+    )
     # measured 4e-17; margin 12
     assert abs(np.sum(w * nodes[:, 0] * nodes[:, 1] ** 3)) < 5e-16
 
 
 def test_sphere_quadrature_degree_limit():
-    """Gauss-Legendre with n nodes is exact to degree 2n - 1 in cos(theta), not beyond."""
+    """Gauss-Legendre with n nodes is exact to degree 2n - 1 in cos(theta), not
+    beyond."""
     nodes, w = sphere_quadrature(3)
     z = nodes[:, 2]
-    assert np.sum(w * z**4) == pytest.approx(4 * np.pi / 5, rel=5e-15, abs=0)  # degree 4 <= 5
+    assert np.sum(w * z**4) == pytest.approx(
+        4 * np.pi / 5, rel=5e-15, abs=0
+    )  # degree 4 <= 5
     assert abs(np.sum(w * z**6) / (4 * np.pi / 7) - 1) > 1e-3  # degree 6 > 5: not exact
     with pytest.raises(TypeError, match="n_theta"):
         sphere_quadrature(2.5)
@@ -246,18 +281,21 @@ def test_transverse_polarizations():
     assert np.allclose(np.einsum("msb,mb->ms", t, nodes), 0, rtol=0, atol=2e-15)
     assert np.allclose(np.einsum("msb,mub->msu", t, t), np.eye(2), rtol=0, atol=2e-15)
     comp = np.einsum("msb,msc->mbc", t, t)
-    assert np.allclose(comp, np.eye(3) - nodes[:, :, None] * nodes[:, None, :], rtol=0,
-                       atol=2e-15)
+    assert np.allclose(
+        comp, np.eye(3) - nodes[:, :, None] * nodes[:, None, :], rtol=0, atol=2e-15
+    )
 
 
 _direction = st.lists(st.floats(-1.0, 1.0), min_size=3, max_size=3).filter(
-    lambda v: np.linalg.norm(v) > 0.1)
+    lambda v: np.linalg.norm(v) > 0.1
+)
 
 
 @settings(derandomize=True, max_examples=60, deadline=None, database=None)
 @given(direction=_direction, kr=st.floats(1e-2, 1e3), theta=st.floats(0.0, 2 * np.pi))
 def test_green_tensor_symmetries(direction, kr, theta):
-    """G(r) is symmetric, even in r and rotation covariant (R G(r) R^T = G(R r)); the power
+    """G(r) is symmetric, even in r and rotation covariant (R G(r) R^T = G(R r)); the
+    power
     radiated by two dipoles, p^* [Im G(0) 1, Im G(r); Im G(r), Im G(0) 1] p with
     Im G(0) = k^3/(6 pi) (Eq. 66), is never negative."""
     n = np.asarray(direction) / np.linalg.norm(direction)
@@ -271,8 +309,9 @@ def test_green_tensor_symmetries(direction, kr, theta):
     # 1.7e-15 (1 + kr); margins 37 and 6)
     assert np.allclose(g, g.T, rtol=0, atol=1e-14 * scale)
     assert np.allclose(dyadic_green(-r, K), g, rtol=0, atol=1e-14 * scale)
-    assert np.allclose(rot @ g @ rot.T, dyadic_green(rot @ r, K), rtol=0,
-                       atol=1e-14 * (1 + kr) * scale)
+    assert np.allclose(
+        rot @ g @ rot.T, dyadic_green(rot @ r, K), rtol=0, atol=1e-14 * (1 + kr) * scale
+    )
     self_term = K**3 / (6 * np.pi) * np.eye(3)
     power = np.block([[self_term, g.imag], [g.imag, self_term]])
     assert np.min(np.linalg.eigvalsh(power)) > -1e-14 * K**3

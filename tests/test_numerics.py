@@ -1,4 +1,5 @@
 """Tests of optbind.numerics: central differences and Jordan-block-aware eigenvalues."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,7 +19,8 @@ def _f(x):
 
 
 def _derivative(x, order):
-    """Analytic d^order f_s / d x_i^order, index order [i, s] (as central_difference)."""
+    """Analytic d^order f_s / d x_i^order, index order [i, s] (as
+    central_difference)."""
     a, b = x
     s, e = np.sin(a), np.exp(0.5 * b)
     c = np.cos(a)
@@ -32,7 +34,9 @@ def _derivative(x, order):
 
 
 def _error(h, order):
-    return np.max(np.abs(central_difference(_f, X0, h, order=order) - _derivative(X0, order)))
+    return np.max(
+        np.abs(central_difference(_f, X0, h, order=order) - _derivative(X0, order))
+    )
 
 
 def test_shapes():
@@ -40,7 +44,11 @@ def test_shapes():
     x = np.zeros((2, 3))
     assert central_difference(lambda y: float(np.sum(y**2)), x, 1e-3).shape == (2, 3)
     assert central_difference(_f, X0, 1e-3).shape == (2, 2)
-    assert central_difference(lambda y: np.outer(y, y), X0, 1e-3, order=2).shape == (2, 2, 2)
+    assert central_difference(lambda y: np.outer(y, y), X0, 1e-3, order=2).shape == (
+        2,
+        2,
+        2,
+    )
 
 
 def test_first_derivative_against_analytic():
@@ -55,11 +63,13 @@ def test_second_derivative_against_analytic():
 
 @pytest.mark.parametrize("order, coeff", [(1, 1.0 / 6.0), (2, 1.0 / 12.0)])
 def test_leading_truncation_term(order, coeff):
-    """The error is h^2 f^(order+2) * coeff + O(h^4): the stencils are the textbook ones."""
+    """The error is h^2 f^(order+2) * coeff + O(h^4): the stencils are the textbook
+    ones."""
     h = 1e-2
     err = central_difference(_f, X0, h, order=order) - _derivative(X0, order)
     lead = coeff * h**2 * _derivative(X0, order + 2)
-    # measured residual after removing the h^2 term: 5.5e-11 (order 1), 1.6e-11 (order 2),
+    # measured residual after removing the h^2 term: 5.5e-11 (order 1), 1.6e-11 (order
+    # 2),
     # against an error of 1.1e-5 / 4.6e-6: the remainder is O(h^4); margin ~5
     assert np.max(np.abs(err - lead)) < 3e-10
 
@@ -81,6 +91,7 @@ _coef = st.floats(-10.0, 10.0, allow_nan=False, allow_infinity=False)
 @given(c=st.lists(_coef, min_size=4, max_size=4), x0=_coef, h=st.floats(1e-3, 1.0))
 def test_stencils_on_cubics(c, x0, h):
     """Cubics: order 1 is off by exactly c3 h^2 (= h^2 f'''/6), order 2 is exact."""
+
     def f(x):
         return c[0] + c[1] * x[0] + c[2] * x[0] ** 2 + c[3] * x[0] ** 3
 
@@ -89,7 +100,10 @@ def test_stencils_on_cubics(c, x0, h):
     d2 = central_difference(f, x, h, order=2)[0]
     scale = 1.0 + sum(abs(ci) for ci in c) * (1 + abs(x0) + h) ** 3
     # rounding only: |f| eps / h^order, with a margin of ~50
-    assert abs(d1 - (c[1] + 2 * c[2] * x0 + 3 * c[3] * x0**2 + c[3] * h**2)) < 1e-14 * scale / h
+    assert (
+        abs(d1 - (c[1] + 2 * c[2] * x0 + 3 * c[3] * x0**2 + c[3] * h**2))
+        < 1e-14 * scale / h
+    )
     assert abs(d2 - (2 * c[2] + 6 * c[3] * x0)) < 1e-14 * scale / h**2
 
 
@@ -105,7 +119,8 @@ def test_step_and_order_validation():
 # ------------------------------------------------------------------ eigenvalues
 @pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
 def test_split_jordan_block_is_merged(seed):
-    """S N S^-1 with N nilpotent: rounding splits the double zero by ~sqrt(eps) ||B||."""
+    """S N S^-1 with N nilpotent: rounding splits the double zero by ~sqrt(eps)
+    ||B||."""
     rng = np.random.default_rng(seed)
     s = rng.normal(size=(2, 2)) + 2.0 * np.eye(2)
     b = s @ np.array([[0.0, 1.0], [0.0, 0.0]]) @ np.linalg.inv(s)
@@ -136,7 +151,8 @@ def test_genuine_small_eigenvalues_of_a_normal_matrix_are_kept():
     for w in want:
         # measured distance to the nearest computed eigenvalue <= 2.2e-16; margin 9
         assert np.min(np.abs(got - w)) < 2e-15
-    # real eigenvalues have exactly zero imaginary part and the pair exactly zero real part
+    # real eigenvalues have exactly zero imaginary part and the pair exactly zero real
+    # part
     assert np.count_nonzero(got.imag) == 2 and np.count_nonzero(got.real) == 4
 
 

@@ -1,4 +1,5 @@
 """The package namespace: lazy top level, stable alias modules, documented modules."""
+
 from __future__ import annotations
 
 import importlib
@@ -34,8 +35,13 @@ HEAVY = ("scipy", "matplotlib", "qutip")
 
 def _fresh_python(code: str) -> str:
     """Run ``code`` in a new interpreter (warnings are errors) and return its stdout."""
-    proc = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
-                          text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -44,7 +50,8 @@ def test_import_is_lazy_and_warning_free():
     out = _fresh_python(
         "import sys, json, optbind\n"
         f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('optbind'))))\n")
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('optbind'))))\n"
+    )
     heavy, loaded = (json.loads(line) for line in out.splitlines())
     assert heavy == [], f"import optbind imported {heavy}"
     assert loaded == ["optbind"], f"import optbind imported submodules {loaded}"
@@ -56,7 +63,8 @@ def test_lazy_attribute_access_imports_on_demand():
         "import sys, optbind\n"
         "before = 'optbind.electrodynamics.green' in sys.modules\n"
         "g = optbind.green\n"
-        "print(before, g.__name__, 'optbind.electrodynamics.green' in sys.modules)\n")
+        "print(before, g.__name__, 'optbind.electrodynamics.green' in sys.modules)\n"
+    )
     assert out.split() == ["False", "optbind.electrodynamics.green", "True"]
 
 
@@ -67,21 +75,32 @@ def test_alias_is_the_module_itself(alias, target):
     assert getattr(optbind, alias) is mod
     # a function defined in the target is reachable through the alias (the same object)
     name = mod.__all__[0]
-    assert getattr(importlib.import_module(f"optbind.{alias}"), name) is getattr(mod, name)
+    assert getattr(importlib.import_module(f"optbind.{alias}"), name) is getattr(
+        mod, name
+    )
 
 
 def test_alias_import_in_fresh_interpreter():
     # ``from optbind.green import x`` must work as the first import of a session too
-    code = "\n".join(
-        f"import optbind.{a} as m; import {t} as t; assert m is t, '{a}'"
-        for a, t in ALIASES.items()) + "\nprint('ok')"
+    code = (
+        "\n".join(
+            f"import optbind.{a} as m; import {t} as t; assert m is t, '{a}'"
+            for a, t in ALIASES.items()
+        )
+        + "\nprint('ok')"
+    )
     assert _fresh_python(code).strip() == "ok"
 
 
 def test_top_level_names_are_registered():
-    found = {m.name for m in pkgutil.iter_modules(optbind.__path__)
-             if not m.name.startswith("_")}
-    registered = set(optbind._SUBPACKAGES) | set(optbind._MODULES) | set(optbind._ALIASES)
+    found = {
+        m.name
+        for m in pkgutil.iter_modules(optbind.__path__)
+        if not m.name.startswith("_")
+    }
+    registered = (
+        set(optbind._SUBPACKAGES) | set(optbind._MODULES) | set(optbind._ALIASES)
+    )
     tooling = {t.split(".", 1)[1] for t in TOOLING}
     assert found - tooling == registered, (found - tooling) ^ registered
     assert set(optbind._ALIASES) == set(ALIASES)
@@ -100,15 +119,28 @@ def _physics_modules():
 def test_every_module_is_documented_with_all(name):
     mod = importlib.import_module(name)
     assert mod.__name__ == name
-    assert mod.__doc__ and len(mod.__doc__.strip()) > 40, f"{name} has no module docstring"
+    assert mod.__doc__ and len(mod.__doc__.strip()) > 40, (
+        f"{name} has no module docstring"
+    )
     assert isinstance(getattr(mod, "__all__", None), list), f"{name} has no __all__"
     missing = [n for n in mod.__all__ if not hasattr(mod, n)]
     assert not missing, f"{name}.__all__ lists undefined names {missing}"
 
 
-@pytest.mark.parametrize("name", ["conventions", "validation", "numerics", "parameters",
-                                  "electrodynamics", "forces", "linear", "dynamics",
-                                  "analysis"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "conventions",
+        "validation",
+        "numerics",
+        "parameters",
+        "electrodynamics",
+        "forces",
+        "linear",
+        "dynamics",
+        "analysis",
+    ],
+)
 def test_namespace_modules(name):
     assert getattr(optbind, name) is importlib.import_module(f"optbind.{name}")
     assert name in dir(optbind)

@@ -1,4 +1,5 @@
 """Parameter sets (package data optbind/data/parameters.toml) and derived quantities."""
+
 import tomllib
 
 import numpy as np
@@ -17,7 +18,15 @@ from optbind.parameters import (
 )
 from optbind.particles import radiation_correction_sphere_quadrature
 
-FIELDS = {"wavelength", "permittivity", "density", "diameter", "waist", "power", "separation"}
+FIELDS = {
+    "wavelength",
+    "permittivity",
+    "density",
+    "diameter",
+    "waist",
+    "power",
+    "separation",
+}
 
 
 def test_available_and_sources():
@@ -41,8 +50,11 @@ def test_derived_quantities(name):
     assert p.mass == pytest.approx(p.density * 4 * np.pi * p.radius**3 / 3, **tight)
     # peak intensity 2P/(pi w^2) = c eps0 |E0|^2 / 2
     assert 0.5 * SPEED_OF_LIGHT * EPSILON_0 * p.field_amplitude**2 == pytest.approx(
-        2 * p.power / (np.pi * p.waist**2), **tight)
-    assert p.chi == pytest.approx(3 * (p.permittivity - 1) / (p.permittivity + 2), **tight)
+        2 * p.power / (np.pi * p.waist**2), **tight
+    )
+    assert p.chi == pytest.approx(
+        3 * (p.permittivity - 1) / (p.permittivity + 2), **tight
+    )
     # radiation correction (Eq. 68) against the distance-distribution quadrature
     dchi = radiation_correction_sphere_quadrature(p.permittivity, p.radius, p.k)
     assert p.delta_chi == pytest.approx(dchi, rel=2e-15, abs=0)  # measured 3.4e-16
@@ -51,13 +63,17 @@ def test_derived_quantities(name):
 
 @pytest.mark.parametrize("name", available())
 def test_trap_frequency_is_the_curvature_of_the_optical_potential(name):
-    """m omega^2 = d^2 V_L/dz^2 of Eq. (73) in the tweezer of Eqs. (77)-(78), chi~ of Eq. (74)."""
+    """m omega^2 = d^2 V_L/dz^2 of Eq. (73) in the tweezer of Eqs. (77)-(78), chi~ of
+    Eq. (74)."""
     p = load(name)
     field = TweezerField([[0, 0, 0]], [[0, p.field_amplitude, 0]], p.k, p.waist)
     h = 1e-3 * p.z_R
-    curv = central_difference(lambda z: optical_potential([[0, 0, z[0]]], p.volume,
-                                                          p.chi_tilde, field),
-                              np.array([0.0]), h, order=2)[0]
+    curv = central_difference(
+        lambda z: optical_potential([[0, 0, z[0]]], p.volume, p.chi_tilde, field),
+        np.array([0.0]),
+        h,
+        order=2,
+    )[0]
     # FD error -(h/z_R)^2/2 = 5e-7: measured 5.0e-7; margin 4
     assert np.sqrt(curv / p.mass) == pytest.approx(p.omega, rel=2e-6, abs=0)
 
@@ -84,7 +100,9 @@ def test_as_parameter_set():
 
 
 def test_errors(tmp_path):
-    with pytest.raises(KeyError, match="rieser2022"):  # the message lists the valid names
+    with pytest.raises(
+        KeyError, match="rieser2022"
+    ):  # the message lists the valid names
         load("nope")
     with pytest.raises(FileNotFoundError, match="not found"):
         load("rieser2022", path=tmp_path / "missing.toml")

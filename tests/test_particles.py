@@ -1,7 +1,9 @@
-"""Tests of ellipsoid response: Eqs. (16), (32), (33), (68) and the spheroid closed forms.
+"""Tests of ellipsoid response: Eqs. (16), (32), (33), (68) and the spheroid closed
+forms.
 
 Tolerances are the measured error times a stated margin (comments give both).
 """
+
 import mpmath
 import numpy as np
 import pytest
@@ -39,8 +41,9 @@ def _eq33_quad(l1, l2, l3):
     return l1 * l2 * l3 / 2 * quad(f, 0, np.inf, epsabs=0, epsrel=1e-12, limit=200)[0]
 
 
-@pytest.mark.parametrize("axes", [(1.0, 1.0, 1.0), (1.0, 2.0, 3.0), (0.2, 1.0, 5.0),
-                                  (4.0, 1.0, 1.0)])
+@pytest.mark.parametrize(
+    "axes", [(1.0, 1.0, 1.0), (1.0, 2.0, 3.0), (0.2, 1.0, 5.0), (4.0, 1.0, 1.0)]
+)
 def test_depolarization_against_quadrature(axes):
     n = depolarization_factors(axes)
     ref = [_eq33_quad(*np.roll(axes, -i)) for i in range(3)]
@@ -52,15 +55,22 @@ def test_depolarization_against_quadrature(axes):
 
 
 def test_sphere_and_scale_invariance():
-    assert np.allclose(depolarization_factors((1e-7, 1e-7, 1e-7)), 1 / 3, rtol=2e-15, atol=0)
+    assert np.allclose(
+        depolarization_factors((1e-7, 1e-7, 1e-7)), 1 / 3, rtol=2e-15, atol=0
+    )
     # semi-axes or diameters: Eq. (33) is homogeneous of degree 0 (measured: identical)
-    assert np.allclose(depolarization_factors((1, 2, 3)),
-                       depolarization_factors((2e-7, 4e-7, 6e-7)), rtol=2e-15, atol=0)
+    assert np.allclose(
+        depolarization_factors((1, 2, 3)),
+        depolarization_factors((2e-7, 4e-7, 6e-7)),
+        rtol=2e-15,
+        atol=0,
+    )
 
 
 @pytest.mark.parametrize("ratio", [1.5, 3.0, 10.0])
 def test_prolate_spheroid_closed_form(ratio):
-    """Prolate spheroid a > b = c: N_a = (1 - e^2)/e^3 (artanh e - e) (independent route)."""
+    """Prolate spheroid a > b = c: N_a = (1 - e^2)/e^3 (artanh e - e) (independent
+    route)."""
     e = np.sqrt(1 - 1 / ratio**2)
     na = (1 - e**2) / e**3 * (np.arctanh(e) - e)
     n = depolarization_factors((ratio, 1.0, 1.0))
@@ -72,10 +82,12 @@ def test_prolate_spheroid_closed_form(ratio):
 def test_needle_and_disk_limits():
     q = 1e4
     n = depolarization_factors((q, 1.0, 1.0))
-    # needle: N_long = (ln 2q - 1)/q^2 + O(ln q / q^4); measured relative deviation 1.5e-8
+    # needle: N_long = (ln 2q - 1)/q^2 + O(ln q / q^4); measured relative deviation
+    # 1.5e-8
     assert n[0] == pytest.approx((np.log(2 * q) - 1) / q**2, rel=1e-7, abs=0)
     assert n[1] == pytest.approx(0.5 * (1 - n[0]), abs=2e-15)
-    # thin disk: N_thin = 1 - (pi/2) c/a + O((c/a)^2); measured deviation 2.0e-8 = 2 (c/a)^2
+    # thin disk: N_thin = 1 - (pi/2) c/a + O((c/a)^2); measured deviation 2.0e-8 = 2
+    # (c/a)^2
     n = depolarization_factors((1.0, 1.0, 1e-4))
     assert n[2] == pytest.approx(1 - np.pi / 2 * 1e-4, abs=6e-8)
 
@@ -89,7 +101,8 @@ def test_spheroid_closed_form_matches_carlson():
 
 
 def test_spheroid_closed_form_against_mpmath():
-    """The closed forms evaluated in 40-digit arithmetic (independent of the float code)."""
+    """The closed forms evaluated in 40-digit arithmetic (independent of the float
+    code)."""
     mpmath.mp.dps = 40
 
     def exact(q):
@@ -122,16 +135,20 @@ def test_spheroid_asymptotes(q):
 # measured deviation from Carlson: 4.3e-10 inside the series branch (|q - 1| = 5e-5,
 # the O(delta^2) term ~0.17 delta^2), 1e-13 in the closed-form branch next to it
 # (cancellation); margins 4.7 and 5
-@pytest.mark.parametrize("q, tol", [(1 - 2e-4, 5e-13), (1 - 5e-5, 2e-9), (1 + 5e-5, 2e-9),
-                                    (1 + 2e-4, 5e-13)])
+@pytest.mark.parametrize(
+    "q, tol", [(1 - 2e-4, 5e-13), (1 - 5e-5, 2e-9), (1 + 5e-5, 2e-9), (1 + 2e-4, 5e-13)]
+)
 def test_near_sphere_series_is_continuous(q, tol):
-    assert np.allclose(spheroid_depolarization(q), depolarization_factors((1, 1, q)),
-                       rtol=0, atol=tol)
+    assert np.allclose(
+        spheroid_depolarization(q), depolarization_factors((1, 1, q)), rtol=0, atol=tol
+    )
 
 
 def test_rotation_matrix_is_intrinsic_zyz():
     angles = (0.3, 1.1, -2.0)
-    ref = Rotation.from_euler("ZYZ", angles).as_matrix()  # scipy: upper case = intrinsic
+    ref = Rotation.from_euler(
+        "ZYZ", angles
+    ).as_matrix()  # scipy: upper case = intrinsic
     r = rotation_matrix(angles)
     # measured 2.8e-16 and 1.5e-17; margins 7 and 60 (rounding)
     assert np.allclose(r, ref, rtol=0, atol=2e-15)
@@ -147,14 +164,17 @@ def test_euler_axes_generate_rotation_derivative():
         cross = np.array([[0, -n[2], n[1]], [n[2], 0, -n[0]], [-n[1], n[0], 0]])
         # FD truncation h^2/6 ~ 2e-11: measured 1.7e-11; margin 3
         assert np.allclose(d_r[m], cross @ rotation_matrix(eu), rtol=0, atol=5e-11)
-    assert np.allclose(np.linalg.norm(euler_rotation_axes(eu), axis=1), 1.0, rtol=0,
-                       atol=1e-15)
+    assert np.allclose(
+        np.linalg.norm(euler_rotation_axes(eu), axis=1), 1.0, rtol=0, atol=1e-15
+    )
 
 
 def test_susceptibility_tensor():
     chi_s = susceptibility_tensor(EPS, (1e-7, 1e-7, 1e-7), euler=(0.4, 0.5, 0.6))
     # isotropic for a sphere in any orientation: measured 2.2e-16; margin 9
-    assert np.allclose(chi_s, sphere_susceptibility(EPS) * np.eye(3), rtol=0, atol=2e-15)
+    assert np.allclose(
+        chi_s, sphere_susceptibility(EPS) * np.eye(3), rtol=0, atol=2e-15
+    )
     assert sphere_susceptibility(EPS) == 3 * (EPS - 1) / (EPS + 2)
     euler = (0.7, -1.2, 2.2)
     axes = (1e-7, 2e-7, 3e-7)
@@ -163,13 +183,16 @@ def test_susceptibility_tensor():
     assert np.allclose(chi, rotate_tensor(body, euler), rtol=0, atol=0)
     # symmetric with the body-frame eigenvalues: measured 8e-17 and 6.7e-16 relative
     assert np.allclose(chi, chi.T, rtol=0, atol=1e-15)
-    assert np.allclose(np.linalg.eigvalsh(chi), np.sort(np.diag(body)), rtol=5e-15, atol=0)
+    assert np.allclose(
+        np.linalg.eigvalsh(chi), np.sort(np.diag(body)), rtol=5e-15, atol=0
+    )
     # longest axis polarises most: chi_i = (eps-1)/(1+N_i(eps-1)) decreases with N_i
     assert body[2, 2] > body[1, 1] > body[0, 0]
 
 
 def test_dilute_limit():
-    """chi_i = delta (1 - N_i delta) + O(delta^3) for eps = 1 + delta (Eq. 32 expanded)."""
+    """chi_i = delta (1 - N_i delta) + O(delta^3) for eps = 1 + delta (Eq. 32
+    expanded)."""
     eps = 1 + 1e-8
     delta = eps - 1  # as the code sees it (rounded)
     ratio = np.diag(susceptibility_tensor(eps, (1, 2, 3))) / delta
@@ -183,14 +206,17 @@ def test_polarizability_clausius_mossotti():
     a = 1e-7
     cm = 4 * np.pi * EPSILON_0 * a**3 * (EPS - 1) / (EPS + 2)
     # measured: identical to rounding (0 and 0); tolerance a few ulps
-    assert np.allclose(polarizability(EPS, (a, a, a)), cm * np.eye(3), rtol=1e-15, atol=0)
+    assert np.allclose(
+        polarizability(EPS, (a, a, a)), cm * np.eye(3), rtol=1e-15, atol=0
+    )
     assert sphere_polarizability(a, EPS) == pytest.approx(cm, rel=1e-15, abs=0)
     assert volume((1, 2, 3)) == pytest.approx(8 * np.pi, rel=1e-15, abs=0)
     assert sphere_volume(a) == pytest.approx(4 * np.pi * a**3 / 3, rel=1e-15, abs=0)
 
 
 def _mc_kernel(axes, n_pairs, seed):
-    """Monte Carlo of M = int int (s^2 1 + s s)/s^3 over an ellipsoid (6D, fixed seed)."""
+    """Monte Carlo of M = int int (s^2 1 + s s)/s^3 over an ellipsoid (6D, fixed
+    seed)."""
     rng = np.random.default_rng(seed)
 
     def sample(n):
@@ -201,7 +227,9 @@ def _mc_kernel(axes, n_pairs, seed):
 
     s = sample(n_pairs) - sample(n_pairs)
     r = np.linalg.norm(s, axis=1)
-    f = (np.eye(3) * r[:, None, None] ** 2 + s[:, :, None] * s[:, None, :]) / r[:, None, None] ** 3
+    f = (np.eye(3) * r[:, None, None] ** 2 + s[:, :, None] * s[:, None, :]) / r[
+        :, None, None
+    ] ** 3
     v = volume(axes)
     return v**2 * f.mean(axis=0), v**2 * f.std(axis=0) / np.sqrt(n_pairs)
 
@@ -226,16 +254,21 @@ def test_radiation_kernel_sphere_closed_form():
 @pytest.mark.parametrize("a", [20e-9, 100e-9, 170e-9])
 def test_sphere_radiation_correction_quadrature_matches_closed_form(a):
     """Eq. (68) by distance-distribution quadrature vs (4/15) chi^2 (ka)^2."""
-    # measured relative deviation <= 4.4e-16; tolerance = quad's requested 1e-12 would be
+    # measured relative deviation <= 4.4e-16; tolerance = quad's requested 1e-12 would
+    # be
     # loose, the result is rounding-limited: 5e-15 (margin 11)
     assert radiation_correction_sphere_quadrature(EPS, a, K) == pytest.approx(
-        radiation_correction_sphere(EPS, a, K), rel=5e-15, abs=0)
+        radiation_correction_sphere(EPS, a, K), rel=5e-15, abs=0
+    )
 
 
 def test_ball_distance_pdf_normalised():
-    # measured |integral - 1| = 1.8e-15; tolerance = quad's default epsrel 1.5e-8 is loose,
+    # measured |integral - 1| = 1.8e-15; tolerance = quad's default epsrel 1.5e-8 is
+    # loose,
     # use 1e-13 (margin 56, quad's error estimate is ~1e-14)
-    assert quad(lambda s: ball_distance_pdf(s, 1.3), 0, 2.6)[0] == pytest.approx(1.0, abs=1e-13)
+    assert quad(lambda s: ball_distance_pdf(s, 1.3), 0, 2.6)[0] == pytest.approx(
+        1.0, abs=1e-13
+    )
     # mean distance 36 a/35 (independent textbook value for two points in a ball)
     mean = quad(lambda s: s * ball_distance_pdf(s, 1.3), 0, 2.6)[0]
     assert mean == pytest.approx(36 * 1.3 / 35, rel=1e-13, abs=0)
@@ -250,8 +283,12 @@ def test_radiation_kernel_ellipsoid_monte_carlo():
     assert np.all(np.abs(mc - m) <= 4 * err + 1e-15 * np.abs(m).max())
     # quadrature convergence: 64x128 vs 96x192 differ by 4.5e-15 of max|M| (smooth
     # integrand, converged to rounding); margin 4
-    assert np.allclose(m, radiation_kernel(axes, n_theta=96, n_phi=192), rtol=0,
-                       atol=2e-14 * np.abs(m).max())
+    assert np.allclose(
+        m,
+        radiation_kernel(axes, n_theta=96, n_phi=192),
+        rtol=0,
+        atol=2e-14 * np.abs(m).max(),
+    )
 
 
 def test_radiation_correction_scaling_and_rotation():
@@ -263,10 +300,15 @@ def test_radiation_correction_scaling_and_rotation():
     assert np.allclose(d2, 4 * d1, rtol=0, atol=1e-15 * np.abs(d1).max())
     euler = (0.3, 0.9, -0.4)
     rot = rotation_matrix(euler)
-    assert np.allclose(radiation_correction(EPS, axes, K, euler), rot @ d1 @ rot.T, rtol=0,
-                       atol=1e-15 * np.abs(d1).max())
+    assert np.allclose(
+        radiation_correction(EPS, axes, K, euler),
+        rot @ d1 @ rot.T,
+        rtol=0,
+        atol=1e-15 * np.abs(d1).max(),
+    )
     # rigorous bound: M/V <= max_r int_ball(a_max) f(r - r') dr' = (8 pi/3) a_max^2 (the
-    # kernel is positive, the enclosing ball is a superset), so delta chi <= chi^2 (k a_max)^2/3
+    # kernel is positive, the enclosing ball is a superset), so delta chi <= chi^2 (k
+    # a_max)^2/3
     # (measured: the largest eigenvalue is 0.33 of the bound)
     chi_max = np.max(np.diag(susceptibility_tensor(EPS, axes)))
     assert np.max(np.linalg.eigvalsh(d1)) < chi_max**2 * (K * axes.max()) ** 2 / 3
@@ -278,7 +320,9 @@ def test_invalid_permittivity(eps):
         susceptibility_tensor(eps, (1, 1, 1))
 
 
-@pytest.mark.parametrize("axes", [(0, 1, 1), (-1, 1, 1), (np.nan, 1, 1), (np.inf, 1, 1)])
+@pytest.mark.parametrize(
+    "axes", [(0, 1, 1), (-1, 1, 1), (np.nan, 1, 1), (np.inf, 1, 1)]
+)
 def test_invalid_sizes(axes):
     with pytest.raises(ValueError, match="semi_axes"):
         depolarization_factors(axes)

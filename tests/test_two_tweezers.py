@@ -5,6 +5,7 @@ phi = phi_1 - phi_2).  The closed forms are checked against the general N-partic
 forces of :mod:`optbind.forces.dipoles` and against the momentum carried by the
 scattered light.  Tolerances are the measured error times a stated margin.
 """
+
 import numpy as np
 import pytest
 from scipy.optimize import brentq
@@ -57,28 +58,34 @@ def test_violation_closed_form(kd, phi):
     ff = tweezer_pair_violation(kd / K, phi, VOL, CHI, E0, K, far_field=True)
     fd = binding_force_scale(kd / K, VOL, CHI, E0, K)
     assert abs(full[2] - ff[2]) <= fd * abs(np.cos(phi)) * (1 + kd) / kd**2 * (1 + 1e-9)
-    assert abs(full[0] - ff[0]) <= fd * abs(np.sin(phi)) * (2 * kd**2 + 3 * kd + 3) / kd**3 * (
-        1 + 1e-9)
+    assert abs(full[0] - ff[0]) <= fd * abs(np.sin(phi)) * (
+        2 * kd**2 + 3 * kd + 3
+    ) / kd**3 * (1 + 1e-9)
 
 
 def test_far_field_violation_is_asymptotic():
-    """exact - far field = F_d (2 sin(phi) sin(kd) e_x + cos(phi) cos(kd) e_z)/kd + O(kd^-2).
+    """exact - far field = F_d (2 sin(phi) sin(kd) e_x + cos(phi) cos(kd) e_z)/kd +
+    O(kd^-2).
 
-    The next terms of Im A' (-2k^2 sin(kd)/(4 pi d^2)) and of Im A (k cos(kd)/(4 pi d^2)),
+    The next terms of Im A' (-2k^2 sin(kd)/(4 pi d^2)) and of Im A (k cos(kd)/(4 pi
+    d^2)),
     from Eq. (4); sampled at kd = 0.3 mod 2 pi.
     """
     phi = 0.9
     kd = 2 * np.pi * np.array([32, 64, 128, 256]) + 0.3
     exact = tweezer_pair_violation(kd / K, phi, VOL, CHI, E0, K)
     ff = tweezer_pair_violation(kd / K, phi, VOL, CHI, E0, K, far_field=True)
-    rel = np.linalg.norm(exact - ff, axis=-1) / binding_force_scale(kd / K, VOL, CHI, E0, K)
+    rel = np.linalg.norm(exact - ff, axis=-1) / binding_force_scale(
+        kd / K, VOL, CHI, E0, K
+    )
     c = np.hypot(2 * np.sin(phi) * np.sin(0.3), np.cos(phi) * np.cos(0.3))
     # measured (rel kd/c - 1) kd = 1.65 .. 1.64, i.e. the O(kd^-2) remainder; bound 5/kd
     assert np.all(np.abs(rel * kd / c - 1) < 5 / kd)
 
 
 def test_transverse_momentum_goes_into_scattered_light():
-    """(F_12 + F_21)_x equals minus the momentum flux of the interfering scattered waves."""
+    """(F_12 + F_21)_x equals minus the momentum flux of the interfering scattered
+    waves."""
     for kd, phi in [(2.0, 1.0), (17.0, -0.6)]:
         field, pos, f = _forces(kd, phi)
         viol = f.sum(axis=0)
