@@ -190,6 +190,30 @@ def test_benchmark_pair_entangles_only_at_weak_heating():
     assert r[0] > 0.0 and r[1] == 0.0
 
 
+def test_benchmark_pair_heats_at_ratio_times_g():
+    """The ratio axis is Gamma/g with Gamma = dn/dt the heating rate (phonons per unit
+    time), as for optical binding (chain.onsite_diffusion_ratio, plotted on the same axis
+    in the unidirectional chapter).  Build the benchmark independently, with the
+    diffusion calibrated by the heating rate the Gaussian engine measures, and compare
+    the optimised negativity."""
+    g, ratios, gammas = 0.05, [0.2, 0.6, 1.0], np.logspace(-2, 0, 8)
+    probe = ArrayModel.dimensionless(omega_eff=1.0, C=np.zeros((1, 1)), D=[[1.0]])
+    w = probe.omega_eff[0]
+    ev = ga.evolve(probe, ga.thermal_moments(probe), [0.0, 1.0 / w])
+    rate_per_unit_d = ga.phonon_occupation(probe, ev)[-1, 0]          # phonons per 1/omega
+    got = maps.max_negativity_over_damping(g, ratios, gammas)
+    C = [[0.0, 2 * g], [2 * g, 0.0]]                                   # g = C/(2 m omega)
+    for r, en in zip(ratios, got):
+        D = np.eye(2) * r * g / rate_per_unit_d
+        best = 0.0
+        for gm in gammas:
+            model = ArrayModel.dimensionless(omega_eff=1.0, C=C, D=D, gamma=gm)
+            best = max(best, ga.log_negativity(model, ga.steady_state(model), 0, 1))
+        # the same optimisation on the same grid: measured agreement to rounding
+        assert en == pytest.approx(best, rel=1e-10, abs=1e-14), (r, en, best)
+    assert got[0] > 0.0
+
+
 def test_partial_transpose_margin_two_mode_squeezed_state():
     # two-mode squeezed vacuum: E_N = 2 r and margin = -2 r
     m = ArrayModel.dimensionless(omega_eff=1.0, C=np.zeros((2, 2)), D=np.eye(2) * 0.1,

@@ -351,9 +351,9 @@ def max_negativity_over_damping(g, ratios, gammas):
     Natural units (``hbar = m = omega = 1``, :meth:`ArrayModel.dimensionless`):
     two resonant oscillators, reciprocal coupling ``C_12 = C_21 = 2 g``
     (coupling rate ``g``), uncorrelated recoil heating ``Gamma = ratio * g``
-    phonons per unit time (``D_jj = Gamma/2``) and zero-temperature (cold)
-    damping at rate ``gamma``.  This is the most favourable situation for
-    entanglement compatible with a given ``Gamma/g``.
+    phonons per unit time (``D_jj = Gamma``: ``dn/dt = D_jj`` in these units) and
+    zero-temperature (cold) damping at rate ``gamma``.  This is the most
+    favourable situation for entanglement compatible with a given ``Gamma/g``.
 
     Parameters
     ----------
@@ -377,7 +377,7 @@ def max_negativity_over_damping(g, ratios, gammas):
     C = np.array([[0.0, 2 * g], [2 * g, 0.0]])
     out = np.zeros(ratios.size)
     for a, r in enumerate(ratios):
-        D = np.eye(2, dtype=complex) * r * g / 2
+        D = np.eye(2, dtype=complex) * r * g
         for gm in gammas:
             model = ArrayModel.dimensionless(omega_eff=1.0, C=C, D=D, gamma=gm, n_th=0.0)
             try:
