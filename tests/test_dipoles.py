@@ -106,11 +106,9 @@ def _two_tweezers(sep=2e-6, phase=0.7):
     return field, pos, vols
 
 
-# ------------------------------------------------------- binding force = partial
-# gradient
-# measured |F_analytic - F_FD| / |F|: 2.1e-8 (kr = 0.4), 4.8e-9 (kr = 3), 6.8e-9 (kr =
-# 25);
-# central differences with h q = 1e-4, q = max(k, 1/r); margin ~4.5
+# -------------------------------------------- binding force = partial gradient
+# measured |F_analytic - F_FD| / |F|: 2.1e-8 (kr = 0.4), 4.8e-9 (kr = 3), 6.8e-9
+# (kr = 25); central differences with h q = 1e-4, q = max(k, 1/r); margin ~4.5
 @pytest.mark.parametrize("kr, tol", [(0.4, 1e-7), (3.0, 2e-8), (25.0, 3e-8)])
 def test_binding_force_is_partial_gradient_of_pair_energy(kr, tol):
     rng = np.random.default_rng(1)
@@ -360,7 +358,7 @@ def test_total_force_conserves_momentum_in_a_plane_wave(n_particles):
     assert _rel(single, want) > 0.01
 
 
-# ---------------------------------------------------------------- symmetries and limits
+# ---------------------------------------------------------- symmetries and limits
 def test_translation_invariance_plane_wave():
     rng = np.random.default_rng(5)
     field = _random_plane_waves(rng, m=1)
@@ -383,18 +381,15 @@ def test_far_field_one_over_d_for_transverse_separation():
     pos[:, 0, 0] = -kd / K  # particle 1 at -d e_x, particle 2 at the origin
     fx = binding_forces(pos, VOL, CHI, field)[:, 0, 0]
     # far field: F_12,x = alpha^2 E^2 k^3 sin(kd)/(8 pi eps0 d) (r_1 - r_2 = -d e_x);
-    # the
-    # neglected part of A' is (2/kd + 3/kd^2 + 3/kd^3) relative to k^3/(4 pi d)
+    # the neglected part of A' is (2/kd + 3/kd^2 + 3/kd^3) relative to k^3/(4 pi d)
     scale = ALPHA**2 * E0**2 * K**3 / (8 * np.pi * EPSILON_0 * (kd / K))
     ff = scale * np.sin(kd)
     assert np.all(
         np.abs(fx - ff) <= scale * (2 / kd + 3 / kd**2 + 3 / kd**3) * (1 + 1e-9)
     )
     # envelope d * max|F| is the same at kd ~ 100 and kd ~ 390: measured difference
-    # 5.3e-4
-    # (the 2/kd corrections are in quadrature with the leading term, and the grid
-    # samples
-    # the maximum to ~1e-3); tolerance 3e-3
+    # 5.3e-4 (the 2/kd corrections are in quadrature with the leading term, and the grid
+    # samples the maximum to ~1e-3); tolerance 3e-3
     env = lambda lo: np.max(np.abs(fx * kd)[(kd > lo) & (kd < lo + 2 * np.pi)])  # noqa: E731
     assert abs(env(100.0) / env(390.0) - 1) < 3e-3
     # polarisation along the separation: no 1/d far field, decays as 1/d^2
@@ -437,11 +432,10 @@ def test_electrostatic_dipole_dipole_limit(k, tol):
     assert _rel(f[1], -static) < tol
 
 
-# ------------------------------------------------- Sec. III: V_ext, dipole forces,
-# torques
-# measured max deviation 8.8e-8 (static) and 2.0e-9 (real) of max|F_int| (FD truncation
-# (kh)^2 = 1e-8 and rounding eps |V|/(h |F_int|), larger for the stronger static pair
-# energy); margins 4.6 and 5
+# --------------------------------------- Sec. III: V_ext, dipole forces, torques
+# measured max deviation 8.8e-8 (static) and 2.0e-9 (real) of max|F_int| (FD
+# truncation (kh)^2 = 1e-8 and rounding eps |V|/(h |F_int|), larger for the stronger
+# static pair energy); margins 4.6 and 5
 @pytest.mark.parametrize("green, tol", [("static", 4e-7), ("real", 1e-8)])
 def test_force_is_minus_gradient_of_external_potential(green, tol):
     """Eq. (21) vs Eq. (17a), point dipoles, interaction part only (single-particle

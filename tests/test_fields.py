@@ -124,9 +124,8 @@ def test_near_focus_form():
         approx = near_focus_field(z, [1e7, 0, 0], K, ZR)
         errs.append(np.linalg.norm(exact - approx) / 1e7)
     # 1/(1 + iu) - exp(-iu) = -u^2/2 + O(u^3), u = z/z_R: quadratic, halving z divides
-    # by 4
-    # measured relative deviations 1.6e-4 (ratio) and 2.1e-4 (coefficient), the O(u^3)
-    # term; tolerance 1e-3 (margin 5)
+    # by 4 measured relative deviations 1.6e-4 (ratio) and 2.1e-4 (coefficient), the
+    # O(u^3) term; tolerance 1e-3 (margin 5)
     assert errs[0] / errs[1] == pytest.approx(4, rel=1e-3, abs=0)
     assert errs[0] == pytest.approx(0.5 * 0.02**2, rel=1e-3, abs=0)
 

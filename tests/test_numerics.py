@@ -69,8 +69,7 @@ def test_leading_truncation_term(order, coeff):
     err = central_difference(_f, X0, h, order=order) - _derivative(X0, order)
     lead = coeff * h**2 * _derivative(X0, order + 2)
     # measured residual after removing the h^2 term: 5.5e-11 (order 1), 1.6e-11 (order
-    # 2),
-    # against an error of 1.1e-5 / 4.6e-6: the remainder is O(h^4); margin ~5
+    # 2), against an error of 1.1e-5 / 4.6e-6: the remainder is O(h^4); margin ~5
     assert np.max(np.abs(err - lead)) < 3e-10
 
 
@@ -99,12 +98,12 @@ def test_stencils_on_cubics(c, x0, h):
     d1 = central_difference(f, x, h)[0]
     d2 = central_difference(f, x, h, order=2)[0]
     scale = 1.0 + sum(abs(ci) for ci in c) * (1 + abs(x0) + h) ** 3
-    # rounding only: |f| eps / h^order, with a margin of ~50
+    # rounding only: |f| eps / h^order (largest seen 1.75e-16 scale/h^order; margin 6)
     assert (
         abs(d1 - (c[1] + 2 * c[2] * x0 + 3 * c[3] * x0**2 + c[3] * h**2))
-        < 1e-14 * scale / h
+        < 1e-15 * scale / h
     )
-    assert abs(d2 - (2 * c[2] + 6 * c[3] * x0)) < 1e-14 * scale / h**2
+    assert abs(d2 - (2 * c[2] + 6 * c[3] * x0)) < 1e-15 * scale / h**2
 
 
 def test_step_and_order_validation():

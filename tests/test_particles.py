@@ -47,9 +47,9 @@ def _eq33_quad(l1, l2, l3):
 def test_depolarization_against_quadrature(axes):
     n = depolarization_factors(axes)
     ref = [_eq33_quad(*np.roll(axes, -i)) for i in range(3)]
-    # measured relative deviation <= 6.7e-16 (quad asked for 1e-12); tolerance 1e-12,
-    # the accuracy requested from the independent quadrature
-    assert np.allclose(n, ref, rtol=1e-12, atol=0)
+    # measured relative deviation <= 6.7e-16 (quad was asked for 1e-12 and delivers
+    # rounding); margin 7.5
+    assert np.allclose(n, ref, rtol=5e-15, atol=0)
     # measured |sum - 1| <= 2.2e-16; margin 9
     assert n.sum() == pytest.approx(1.0, abs=2e-15)
 
@@ -255,23 +255,21 @@ def test_radiation_kernel_sphere_closed_form():
 def test_sphere_radiation_correction_quadrature_matches_closed_form(a):
     """Eq. (68) by distance-distribution quadrature vs (4/15) chi^2 (ka)^2."""
     # measured relative deviation <= 4.4e-16; tolerance = quad's requested 1e-12 would
-    # be
-    # loose, the result is rounding-limited: 5e-15 (margin 11)
+    # be loose, the result is rounding-limited: 5e-15 (margin 11)
     assert radiation_correction_sphere_quadrature(EPS, a, K) == pytest.approx(
         radiation_correction_sphere(EPS, a, K), rel=5e-15, abs=0
     )
 
 
 def test_ball_distance_pdf_normalised():
-    # measured |integral - 1| = 1.8e-15; tolerance = quad's default epsrel 1.5e-8 is
-    # loose,
-    # use 1e-13 (margin 56, quad's error estimate is ~1e-14)
+    # measured |integral - 1| = 1.8e-15; margin 5.6
     assert quad(lambda s: ball_distance_pdf(s, 1.3), 0, 2.6)[0] == pytest.approx(
-        1.0, abs=1e-13
+        1.0, abs=1e-14
     )
-    # mean distance 36 a/35 (independent textbook value for two points in a ball)
+    # mean distance 36 a/35 (independent textbook value for two points in a ball);
+    # measured 2.4e-15 relative; margin 4
     mean = quad(lambda s: s * ball_distance_pdf(s, 1.3), 0, 2.6)[0]
-    assert mean == pytest.approx(36 * 1.3 / 35, rel=1e-13, abs=0)
+    assert mean == pytest.approx(36 * 1.3 / 35, rel=1e-14, abs=0)
     assert ball_distance_pdf(2.7, 1.3) == 0.0
 
 
@@ -308,8 +306,7 @@ def test_radiation_correction_scaling_and_rotation():
     )
     # rigorous bound: M/V <= max_r int_ball(a_max) f(r - r') dr' = (8 pi/3) a_max^2 (the
     # kernel is positive, the enclosing ball is a superset), so delta chi <= chi^2 (k
-    # a_max)^2/3
-    # (measured: the largest eigenvalue is 0.33 of the bound)
+    # a_max)^2/3 (measured: the largest eigenvalue is 0.33 of the bound)
     chi_max = np.max(np.diag(susceptibility_tensor(EPS, axes)))
     assert np.max(np.linalg.eigvalsh(d1)) < chi_max**2 * (K * axes.max()) ** 2 / 3
 

@@ -109,8 +109,7 @@ def test_two_particle_scattering_rate_interference():
     )
     rate = scattering_rate(pos, VOL, CHI, pw)
     # default quadrature (quadrature_order) for k R ~ 10: measured 6.9e-16; old
-    # tolerance
-    # 1e-10; margin 5.8
+    # tolerance 1e-10; margin 5.8
     assert rate == pytest.approx(ref, rel=4e-15, abs=0)
 
 
@@ -122,8 +121,7 @@ def test_amplitudes_single_particle_structure():
     amp = scattering_amplitudes([[0, 0, 0]], VOL, CHI, pw, nodes)
     pref = np.sqrt(EPSILON_0 * K**3 / (2 * HBAR)) * VOL * CHI / (4 * np.pi) * 1e7
     # along x (parallel to the dipole) nothing is scattered; along z and y the full
-    # amplitude
-    # (measured 0, and 2.1e-16 relative; margin 4.8)
+    # amplitude (measured 0, and 2.1e-16 relative; margin 4.8)
     assert np.all(np.abs(amp[1]) < 1e-15 * pref)
     assert np.linalg.norm(amp[0]) == pytest.approx(pref, rel=1e-15, abs=0)
     assert np.linalg.norm(amp[2]) == pytest.approx(pref, rel=1e-15, abs=0)
@@ -254,8 +252,7 @@ def test_wavepacket_average_degree():
         s,
     )
     # Gaussian moments: <x^2> = mu^2 + s^2, <x^3> = mu^3 + 3 mu s^2, <x^4> = mu^4 + 6
-    # mu^2 s^2
-    # + 3 s^4; measured deviations 0, 0 and exactly -2 s^4 (rounding 1e-16)
+    # mu^2 s^2 + 3 s^4; measured deviations 0, 0 and exactly -2 s^4 (rounding 1e-16)
     assert val[0] == pytest.approx(1.0 + s**2 + 6.0, rel=1e-15, abs=0)
     assert val[1] == pytest.approx(
         1.0 + 3 * s**2 + (4.0 + s**2) * 3.0, rel=1e-15, abs=0
