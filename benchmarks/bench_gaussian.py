@@ -35,11 +35,11 @@ print(f"two particles: Gaussian steady state {t_gauss * 1e3:.2f} ms, peak traced
 for n_max in range(4, 10):
     tracemalloc.start()
     t0 = time.perf_counter()
-    rho = quantum.steady_state(pair, n_max)
+    rho = quantum.steady_state(pair, n_max=n_max)
     t_q = time.perf_counter() - t0
     _, peak_q = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    got = quantum.moments(pair, quantum.operators(pair, n_max), rho)
+    got = quantum.moments(pair, quantum.operators(pair, n_max=n_max), rho)
     err = np.max(np.abs(got.S - ref.S) / np.outer(d, d))
     print(f"  QuTiP n_max = {n_max}: {t_q:.2f} s, max rel. error {err:.2e}, "
           f"peak traced memory {peak_q / 2**20:.1f} MiB, time ratio QuTiP/Gaussian {t_q / t_gauss:.0f}")

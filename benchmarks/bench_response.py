@@ -38,11 +38,11 @@ def timed(fn):
 
 t_fast, t_fast0, t_sub = [], [], []
 for _ in range(REPEATS):
-    fast, t, peak_fast = timed(lambda: susceptibility(omega, B, W0, GAM, el))
+    fast, t, peak_fast = timed(lambda: susceptibility(omega, B, W0, GAM, elements=el))
     t_fast.append(t)
-    dense, t, peak_dense = timed(lambda: dense_susceptibility(omega[sub], B, W0, GAM, el))
+    dense, t, peak_dense = timed(lambda: dense_susceptibility(omega[sub], B, W0, GAM, elements=el))
     t_sub.append(t)
-    fast0, t, peak_fast0 = timed(lambda: susceptibility(omega, B, W0, GAM, el, refine=0))
+    fast0, t, peak_fast0 = timed(lambda: susceptibility(omega, B, W0, GAM, elements=el, refine=0))
     t_fast0.append(t)
 t_fast, t_fast0, t_sub = min(t_fast), min(t_fast0), min(t_sub)
 t_dense = t_sub * F / N_SUB
