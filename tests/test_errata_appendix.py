@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from optbind import errata
+from optbind.analysis import errata
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book" / "errata.md"
@@ -19,7 +19,8 @@ BOOK = ROOT / "book" / "errata.md"
 
 def _tolerances():
     """``TOL`` of tests/test_errata.py (loaded under a private name, not re-collected)."""
-    spec = importlib.util.spec_from_file_location("_errata_tolerances", ROOT / "tests" / "test_errata.py")
+    spec = importlib.util.spec_from_file_location("_errata_tolerances",
+                                                  ROOT / "tests" / "test_errata.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod.TOL
