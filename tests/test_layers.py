@@ -15,7 +15,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "optbind"
 
 LAYER = {
-    "conventions": 0, "validation": 0, "numerics": 0,
+    "conventions": 0, "validation": 0, "numerics": 0, "_lazy": 0,
     "electrodynamics": 1, "parameters": 1,
     "forces": 2,
     "linear": 3,

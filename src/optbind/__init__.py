@@ -40,7 +40,7 @@ Examples
 """
 from __future__ import annotations
 
-import importlib
+from ._lazy import submodule_getattr
 
 __version__ = "0.2.0"
 
@@ -52,10 +52,7 @@ _ALIASES = ("green", "particles", "fields", "array", "model", "chain", "gaussian
 __all__ = ["__version__", *_SUBPACKAGES, *_MODULES]
 
 
-def __getattr__(name: str):
-    if name in _SUBPACKAGES or name in _MODULES or name in _ALIASES:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = submodule_getattr(__name__, (*_SUBPACKAGES, *_MODULES, *_ALIASES))
 
 
 def __dir__():

@@ -6,13 +6,8 @@
 * :mod:`~optbind.analysis.approximations` -- sizes of the approximations of Sec. III.
 """
 
-import importlib as _importlib
+from .._lazy import submodule_getattr
 
 _MODULES = ('amplification', 'maps', 'errata', 'approximations')
 __all__ = list(_MODULES)
-
-
-def __getattr__(name):
-    if name in _MODULES:
-        return _importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = submodule_getattr(__name__, _MODULES)

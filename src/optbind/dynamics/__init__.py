@@ -9,13 +9,8 @@ All engines share one calling convention: the model first, options keyword-only,
 ``damping="lindblad"`` by default, randomness through ``seed``.
 """
 
-import importlib as _importlib
+from .._lazy import submodule_getattr
 
 _MODULES = ('moments', 'quantum', 'langevin', 'response')
 __all__ = list(_MODULES)
-
-
-def __getattr__(name):
-    if name in _MODULES:
-        return _importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = submodule_getattr(__name__, _MODULES)

@@ -5,13 +5,8 @@
 * :mod:`~optbind.electrodynamics.particles` -- small dielectric ellipsoids (Eqs. 32, 33, 68).
 """
 
-import importlib as _importlib
+from .._lazy import submodule_getattr
 
 _MODULES = ('green', 'fields', 'particles')
 __all__ = list(_MODULES)
-
-
-def __getattr__(name):
-    if name in _MODULES:
-        return _importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = submodule_getattr(__name__, _MODULES)

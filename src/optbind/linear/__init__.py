@@ -6,13 +6,8 @@
 * :mod:`~optbind.linear.chain` -- equidistant chains, Eqs. (96)-(98).
 """
 
-import importlib as _importlib
+from .._lazy import submodule_getattr
 
 _MODULES = ('array', 'model', 'pair', 'chain')
 __all__ = list(_MODULES)
-
-
-def __getattr__(name):
-    if name in _MODULES:
-        return _importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = submodule_getattr(__name__, _MODULES)
