@@ -94,6 +94,16 @@ def _check_array(array, printed=False):
     return array
 
 
+def _ordered_pairs(array):
+    """``(j, j', d_jj', n_jj' n_jj')`` for every ordered pair of distinct foci."""
+    for j in range(array.n_particles):
+        for jp in range(array.n_particles):
+            if j != jp:
+                sep = array.foci[j] - array.foci[jp]
+                d = float(np.linalg.norm(sep))
+                yield j, jp, d, np.outer(sep, sep) / d**2
+
+
 def _rel(a, b):
     return float(np.max(np.abs(np.asarray(a) - np.asarray(b))) / np.max(np.abs(b)))
 
@@ -144,19 +154,13 @@ def harmonic_binding_potential_eq80(array, z, printed=False):
     _check_array(array, printed)
     z = _v.real_array(z, "z", "m", shape=(array.n_particles,))
     total = 0.0 + 0.0j
-    for j in range(array.n_particles):
-        for jp in range(array.n_particles):
-            if j == jp:
-                continue
-            sep = array.foci[j] - array.foci[jp]
-            d = np.linalg.norm(sep)
-            nn = np.outer(sep, sep) / d**2
-            left = array.amplitudes[j] if printed else array.amplitudes[jp]
-            q = left.conj() @ (np.eye(3) - nn) @ array.amplitudes[j]
-            dz = z[j] - z[jp]
-            total += (-EPSILON_0 * array.chi**2 * array.k**2 * array.volumes[j] * array.volumes[jp]
-                      / (16 * np.pi * d) * np.cos(array.k * d) * q
-                      * (1 + 1j * array.kappa * dz - array.kappa**2 * dz**2 / 2))
+    for j, jp, d, nn in _ordered_pairs(array):
+        left = array.amplitudes[j] if printed else array.amplitudes[jp]
+        q = left.conj() @ (np.eye(3) - nn) @ array.amplitudes[j]
+        dz = z[j] - z[jp]
+        total += (-EPSILON_0 * array.chi**2 * array.k**2 * array.volumes[j]
+                  * array.volumes[jp] / (16 * np.pi * d) * np.cos(array.k * d) * q
+                  * (1 + 1j * array.kappa * dz - array.kappa**2 * dz**2 / 2))
     return float(total.real)
 
 
@@ -235,19 +239,14 @@ def cross_diffusion_eq87b(array, printed=False):
     """
     _check_array(array, printed)
     out = np.zeros((array.n_particles, array.n_particles), dtype=complex)
-    for j in range(array.n_particles):
-        for jp in range(array.n_particles):
-            if j == jp:
-                continue
-            sep = array.foci[j] - array.foci[jp]
-            d = np.linalg.norm(sep)
-            nn = np.outer(sep, sep) / d**2
-            if printed:
-                q = array.amplitudes[j].conj() @ (np.eye(3) + nn) @ array.amplitudes[j]
-            else:
-                q = array.amplitudes[jp].conj() @ (np.eye(3) - nn) @ array.amplitudes[j]
-            out[j, jp] = (HBAR * EPSILON_0 * array.chi**2 * array.volumes[j] * array.volumes[jp]
-                          * array.k**2 * array.kappa**2 / (16 * np.pi * d) * np.sin(array.k * d) * q)
+    for j, jp, d, nn in _ordered_pairs(array):
+        if printed:
+            q = array.amplitudes[j].conj() @ (np.eye(3) + nn) @ array.amplitudes[j]
+        else:
+            q = array.amplitudes[jp].conj() @ (np.eye(3) - nn) @ array.amplitudes[j]
+        out[j, jp] = (HBAR * EPSILON_0 * array.chi**2 * array.volumes[j] * array.volumes[jp]
+                      * array.k**2 * array.kappa**2 / (16 * np.pi * d) * np.sin(array.k * d)
+                      * q)
     return out
 
 

@@ -166,14 +166,8 @@ def zero_coupling_separation(k, n=0):
     Both cosines ``cos(kd -+ phi)`` vanish only for ``kd = pi/2 (mod pi)``
     with ``phi = 0 (mod pi)`` (or ``kd = 0 (mod pi)`` with ``phi = pi/2``, where
     also ``D_12 = 0``).  At ``kd = pi/2 + 2 pi n``, ``phi = 0`` the
-    cross-diffusion is real and maximal, ``D_12 = hbar P/2``.
-
-    Parameters
-    ----------
-    k : float
-        Wave number in 1/m (> 0).
-    n : int
-        Non-negative integer.
+    cross-diffusion is real and maximal, ``D_12 = hbar P/2``.  ``k`` (1/m) and
+    ``n`` as in :func:`optbind.linear.pair.tweezer_separation`.
     """
     return tweezer_separation(k, n, np.pi / 2)
 
@@ -258,9 +252,7 @@ def correlation_scan(kd, phi, *, params=None, gamma=0.0, n_th=0.0, variant="phys
     ----------
     kd : array_like, shape (M,)
         Separations ``k_L d``.
-    phi : float
-        Relative tweezer phase (rad).
-    params, gamma, n_th, variant
+    phi, params, gamma, n_th, variant
         As in :func:`pair_model`; ``gamma > 0`` is needed for a steady state.
 
     Returns

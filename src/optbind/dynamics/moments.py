@@ -639,12 +639,8 @@ def log_negativity(model: ArrayModel, moments: GaussianMoments, i: int, j: int) 
 
     Parameters
     ----------
-    model : ArrayModel
-        Array (sets the quadrature scales; the result does not depend on them).
-    moments : GaussianMoments
-        Single-time moments.
-    i, j : int
-        Distinct particle indices.
+    model, moments, i, j
+        As in :func:`pair_symplectic_eigenvalues`.
 
     Returns
     -------

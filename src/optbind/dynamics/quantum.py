@@ -218,10 +218,8 @@ def collapse_operators(model: ArrayModel, ops: Operators, *, damping: str = "lin
 
     Parameters
     ----------
-    model : ArrayModel
-        Array in SI units.
-    ops : Operators
-        From :func:`operators`.
+    model, ops
+        As in :func:`hamiltonian`.
     damping : {"lindblad", "brownian"}
         With ``"brownian"`` no damping operators are returned (that generator
         is not of Lindblad form; :func:`liouvillian` adds it).
@@ -275,10 +273,8 @@ def liouvillian(model: ArrayModel, ops: Operators, *, damping: str = "lindblad")
 
     Parameters
     ----------
-    model : ArrayModel
-        Array in SI units.
-    ops : Operators
-        From :func:`operators`.
+    model, ops
+        As in :func:`hamiltonian`.
     damping : {"lindblad", "brownian"}
         Gas-damping model (module docstring); ignored if ``gamma == 0``.
 
@@ -461,43 +457,39 @@ def moments(model: ArrayModel, ops: Operators, rho: qutip.Qobj) -> GaussianMomen
     return GaussianMoments(mean * s, S * np.outer(s, s))
 
 
+def _product_state(ops, factors):
+    """Tensor product of one state per particle (a single factor for N = 1)."""
+    return qutip.tensor(factors) if len(ops.a) > 1 else factors[0]
+
+
 def thermal_state(ops: Operators, occupations) -> qutip.Qobj:
-    """Product of thermal states with occupations ``n`` (truncated; renormalised).
+    """Product of thermal states with the given occupations (truncated, renormalised).
 
     Parameters
     ----------
     ops : Operators
-        Operators of the array.
-    occupations : float or array_like
-        Occupations, >= 0.
+        Operators of the array (:func:`operators`).
+    occupations : float or array_like, shape (N,)
+        Mean phonon numbers, >= 0.
 
     Returns
     -------
     qutip.Qobj
+        Density matrix.
     """
-    N = len(_check_ops(None, ops).a)
-    n = _v.same_length(occupations, "occupations", N, "phonons", nonnegative=True)
-    rhos = [qutip.thermal_dm(ops.n_max + 1, float(nj)) for nj in n]
-    rho = qutip.tensor(rhos) if N > 1 else rhos[0]
+    n_particles = len(_check_ops(None, ops).a)
+    n = _v.same_length(occupations, "occupations", n_particles, "phonons", nonnegative=True)
+    rho = _product_state(ops, [qutip.thermal_dm(ops.n_max + 1, float(nj)) for nj in n])
     return rho / rho.tr()
 
 
 def coherent_state(ops: Operators, amplitudes) -> qutip.Qobj:
     """Product of coherent states ``|alpha_j>`` (truncated, renormalised ket).
 
-    Parameters
-    ----------
-    ops : Operators
-        Operators of the array.
-    amplitudes : complex or array_like
-        Coherent amplitudes ``<a_j>``.
-
-    Returns
-    -------
-    qutip.Qobj
+    ``ops`` as in :func:`thermal_state`; ``amplitudes`` (complex, shape (N,))
+    are the coherent amplitudes ``<a_j>``.
     """
-    N = len(_check_ops(None, ops).a)
-    alpha = _v.complex_array(amplitudes, "amplitudes", shape=(N,))
+    n_particles = len(_check_ops(None, ops).a)
+    alpha = _v.complex_array(amplitudes, "amplitudes", shape=(n_particles,))
     kets = [qutip.coherent(ops.n_max + 1, complex(al), method="analytic") for al in alpha]
-    psi = qutip.tensor(kets) if N > 1 else kets[0]
-    return psi.unit()
+    return _product_state(ops, kets).unit()

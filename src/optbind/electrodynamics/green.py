@@ -176,7 +176,7 @@ def electrostatic_green_gradient(r):
     Parameters
     ----------
     r : array_like, shape (..., 3)
-        Separation vector(s) in metres (nonzero, finite).
+        As in :func:`electrostatic_green`.
 
     Returns
     -------
@@ -290,17 +290,8 @@ def far_field_green_gradient(r, k):
     ``d_a G_bc = g' rh_a P_bc - (g/r)(P_ab rh_c + P_ac rh_b)``,
     ``g' = k^2 e^{ikr}(ikr - 1)/(4 pi r^2)``.
 
-    Parameters
-    ----------
-    r : array_like, shape (..., 3)
-        Separation vector(s) in metres (nonzero, finite).
-    k : float
-        Wave number in 1/m.
-
-    Returns
-    -------
-    ndarray, shape (..., 3, 3, 3), complex
-        ``out[..., a, b, c] = dG_bc/dr_a`` in 1/m^4.
+    ``r`` and ``k`` as in :func:`far_field_green`; returns the complex array
+    ``out[..., a, b, c] = dG_bc/dr_a`` of shape (..., 3, 3, 3) in 1/m^4.
     """
     r, dist = _check_r(r)
     k = _check_k(k)

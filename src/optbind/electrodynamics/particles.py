@@ -381,19 +381,8 @@ def radiation_correction_sphere_quadrature(permittivity, radius, k):
     distance ``<1/s>`` of two uniform points, integrated here with
     :func:`scipy.integrate.quad` over :func:`ball_distance_pdf`.
 
-    Parameters
-    ----------
-    permittivity : float
-        Relative permittivity (> 1).
-    radius : float
-        Sphere radius in m (> 0).
-    k : float
-        Wave number in 1/m (> 0).
-
-    Returns
-    -------
-    float
-        Dimensionless scalar ``delta chi``.
+    The arguments are those of :func:`radiation_correction_sphere`; the result
+    is the dimensionless scalar ``delta chi``.
     """
     from scipy.integrate import quad
 
@@ -461,15 +450,8 @@ def euler_rotation_axes(euler):
     ``n_alpha = e_z``, ``n_beta = R_z(alpha) e_y`` and
     ``n_gamma = R_z(alpha) R_y(beta) e_z``.
 
-    Parameters
-    ----------
-    euler : array_like, shape (3,)
-        Euler angles ``(alpha, beta, gamma)`` in rad.
-
-    Returns
-    -------
-    ndarray, shape (3, 3)
-        Rows ``n_alpha, n_beta, n_gamma`` (unit vectors).
+    ``euler`` as in :func:`rotation_matrix`.  Returns the rows
+    ``n_alpha, n_beta, n_gamma`` (unit vectors) of a (3, 3) array.
     """
     a, b, _ = _v.real_array(euler, "euler", "rad", shape=(3,))
     ez = np.array([0.0, 0.0, 1.0])

@@ -73,6 +73,26 @@ def _pairs(n):
     return j, jp, onehot
 
 
+def _from_other_particles(tensor, pos, k, sources):
+    """``sum_{j' != j} T(r_j - r_j') s_j'`` for every particle ``j``.
+
+    ``tensor(r, k)`` returns ``(..., 3, 3)`` (a Green tensor) or
+    ``(..., 3, 3, 3)`` (its gradient, ``[..., a, b, c]``); the contraction is
+    over its last index with ``sources`` of shape ``(..., N, 3)``.  Returns
+    ``(..., N, 3)`` or ``(..., N, 3, 3)``; zeros for a single particle.
+    """
+    n = pos.shape[-2]
+    j, jp, onehot = _pairs(n)
+    t = tensor(pos[..., j, :] - pos[..., jp, :], k) if n > 1 else None
+    if t is None:
+        return None
+    src = sources[..., jp, :]
+    src = src.reshape(src.shape[:-1] + (1,) * (t.ndim - src.ndim - 1) + (3, 1))
+    per_pair = (t @ src)[..., 0]
+    axis = pos.ndim - 2
+    return np.moveaxis(np.moveaxis(per_pair, axis, -1) @ onehot, -1, axis)
+
+
 def _first_order(pos, vol, chi, field):
     """Laser field at the particles and ``V_j chi_j E_L(r_j)`` (m^3 V/m)."""
     e = field.field(pos)
@@ -103,14 +123,10 @@ def induced_dipoles(positions, volumes, chi, field, *, green="full"):
     g_fun, _ = green_tensor(green)
     _, a = _first_order(pos, vol, chi, field)
     p1 = EPSILON_0 * a
-    n = pos.shape[-2]
-    if n < 2:
+    e_sc = _from_other_particles(g_fun, pos, field.k, a)
+    if e_sc is None:
         return p1
-    j, jp, onehot = _pairs(n)
-    g = g_fun(pos[..., j, :] - pos[..., jp, :], field.k)
-    contrib = np.einsum("pbc,...pcd,...pd->...pb", vol[j, None, None] * chi[j], g,
-                        p1[..., jp, :])
-    return p1 + np.einsum("pn,...pb->...nb", onehot, contrib)
+    return p1 + EPSILON_0 * vol[:, None] * np.einsum("jbc,...jc->...jb", chi, e_sc)
 
 
 def scattered_field(r, positions, volumes, chi, field, *, green="full"):
@@ -354,13 +370,9 @@ def dipole_forces(positions, volumes, chi, field, *, green="full", second_order=
     p = induced_dipoles(pos, vol, chi, field, green=green)
     p1 = EPSILON_0 * _first_order(pos, vol, chi, field)[1]
     de = field.gradient(pos)
-    n = pos.shape[-2]
-    dloc = np.zeros(de.shape, dtype=complex)
-    if n > 1:
-        j, jp, onehot = _pairs(n)
-        dg = dg_fun(pos[..., j, :] - pos[..., jp, :], field.k)
-        dloc = np.einsum("pn,...pab->...nab", onehot,
-                         np.einsum("...pabc,...pc->...pab", dg, p1[..., jp, :]) / EPSILON_0)
+    dloc = _from_other_particles(dg_fun, pos, field.k, p1 / EPSILON_0)
+    if dloc is None:
+        dloc = np.zeros(de.shape, dtype=complex)
     if second_order:
         f = (np.einsum("...jb,...jab->...ja", p.conj(), de)
              + np.einsum("...jb,...jab->...ja", p1.conj(), dloc))
@@ -385,11 +397,7 @@ def dipole_torques(positions, volumes, chi, field, *, green="static"):
     e, a = _first_order(pos, vol, chi, field)
     p = induced_dipoles(pos, vol, chi, field, green=green)
     p1 = EPSILON_0 * a
-    n = pos.shape[-2]
-    e_sc = np.zeros(e.shape, dtype=complex)
-    if n > 1:
-        j, jp, onehot = _pairs(n)
-        g = g_fun(pos[..., j, :] - pos[..., jp, :], field.k)
-        e_sc = np.einsum("pn,...pb->...nb", onehot,
-                         np.einsum("...pbc,...pc->...pb", g, a[..., jp, :]))
+    e_sc = _from_other_particles(g_fun, pos, field.k, a)
+    if e_sc is None:
+        e_sc = np.zeros(e.shape, dtype=complex)
     return 0.5 * np.real(np.cross(p.conj(), e) + np.cross(p1.conj(), e_sc))

@@ -45,12 +45,7 @@ def polarization(theta):
 def unidirectional_separation(k, n):
     """Separation ``d = (pi/4 + 2 pi n)/k`` in metres (Sec. V B, item I).
 
-    Parameters
-    ----------
-    k : float
-        Wave number in 1/m (> 0).
-    n : int
-        Non-negative integer.
+    ``k`` (1/m) and ``n`` as in :func:`tweezer_separation`.
     """
     return tweezer_separation(k, n, np.pi / 4.0)
 
