@@ -1,4 +1,5 @@
-"""Tests of optbind.analysis.amplification (Sec. V B from Eq. 96 on) and the chain noise."""
+"""Tests of optbind.analysis.amplification (Sec. V B from Eq. 96 on), chain noise."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,7 +14,11 @@ from optbind.analysis.errata import (
     printed_eq99_partial_sums,
     printed_eq101_susceptibility,
 )
-from optbind.chain import chain_couplings, chain_diffusion_matrix, onsite_diffusion_ratio
+from optbind.chain import (
+    chain_couplings,
+    chain_diffusion_matrix,
+    onsite_diffusion_ratio,
+)
 from optbind.response import susceptibility
 
 QUARTER = np.pi / 4
@@ -23,7 +28,8 @@ QUARTER = np.pi / 4
 # diffusion matrix of the chain
 # ----------------------------------------------------------------------------
 def test_two_particle_cross_diffusion_is_eq93():
-    """N = 2, k d = phi = pi/4: D_12 = (1 + i) hbar C/4 with C = C_12 = 2 m omega0 g (Eqs. 91-93)."""
+    """N = 2, k d = phi = pi/4: D_12 = (1 + i) hbar C/4 with C = C_12 = 2 m omega0 g
+    (Eqs. 91-93)."""
     m, omega0, g, hbar = 1.3, 20.0, 0.7, 1.0
     c = chain_couplings(2, omega0, g, QUARTER, QUARTER, mass=m)
     # measured: exact (0.0), margin for other libm 1e-14
@@ -56,8 +62,8 @@ def test_commutator_relation_with_chain_couplings(N, kd, phi, n):
 
 
 def test_chain_diffusion_matches_linear_array_SI():
-    """Closed form in units of hbar m omega0 g equals LinearArray.D (Eqs. 87a, 87b corrected)
-    with g of Eq. 98."""
+    """Closed form in units of hbar m omega0 g equals LinearArray.D (Eqs. 87a and
+    corrected 87b) with g of Eq. 98."""
     from optbind.array import LinearArray
     from optbind.conventions import EPSILON_0, HBAR
     from optbind.parameters import load
@@ -71,37 +77,54 @@ def test_chain_diffusion_matches_linear_array_SI():
     amps = p.field_amplitude * np.exp(1j * phases)[:, None] * np.array([0.0, 1.0, 0.0])
     arr = LinearArray(foci, amps, [p.volume] * N, [p.mass] * N, p.chi, p.k, p.z_R)
     omega0 = 2 * np.pi * 50e3  # any value: hbar m omega0 g does not depend on it
-    g = (EPSILON_0 * p.chi**2 * p.volume**2 * p.k**2 * (p.k - 1 / p.z_R) ** 2
-         * p.field_amplitude**2 / (16 * np.pi * p.mass * omega0 * d_next))  # Eq. (98)
-    ours = chain_diffusion_matrix(N, omega0, g, kd_next, phi_next, n=n, kzR=p.k * p.z_R,
-                                  mass=p.mass, hbar=HBAR)
+    g = (
+        EPSILON_0
+        * p.chi**2
+        * p.volume**2
+        * p.k**2
+        * (p.k - 1 / p.z_R) ** 2
+        * p.field_amplitude**2
+        / (16 * np.pi * p.mass * omega0 * d_next)
+    )  # Eq. (98)
+    ours = chain_diffusion_matrix(
+        N, omega0, g, kd_next, phi_next, n=n, kzR=p.k * p.z_R, mass=p.mass, hbar=HBAR
+    )
     ref = arr.D
     # measured: 3.0e-16 of max|D| (elementwise 3.2e-14 on the smallest entries);
     # margin 30
     np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-14 * np.abs(ref).max())
     # and the couplings of the corrected Eq. (97) with the same g: measured 1.0e-14 of
     # max|C| (rounding of the phases k d ~ 38 l), margin 10
-    np.testing.assert_allclose(chain_couplings(N, omega0, g, kd_next, phi_next, mass=p.mass),
-                               arr.C, rtol=0, atol=1e-13 * np.abs(arr.C).max())
+    np.testing.assert_allclose(
+        chain_couplings(N, omega0, g, kd_next, phi_next, mass=p.mass),
+        arr.C,
+        rtol=0,
+        atol=1e-13 * np.abs(arr.C).max(),
+    )
 
 
 def test_onsite_ratio_paraxial_limit_and_quadrature():
-    """D_jj/(hbar m omega0 g) = (2/15) k d [5 + 2/(1 - 1/(k z_R))^2] (Eq. 87a over Eq. 98)."""
+    """D_jj/(hbar m omega0 g) = (2/15) k d [5 + 2/(1 - 1/(k z_R))^2]
+    (Eq. 87a over Eq. 98)."""
     from optbind.conventions import HBAR
     from optbind.linear.pair import two_particle_array
     from optbind.parameters import load
 
     # paraxial limit k z_R -> inf: (2/15)(5 + 2) k d
-    assert onsite_diffusion_ratio(10.0) == pytest.approx(14 / 15 * 10.0, rel=1e-15, abs=0)
+    assert onsite_diffusion_ratio(10.0) == pytest.approx(
+        14 / 15 * 10.0, rel=1e-15, abs=0
+    )
     # Independent route: the recoil diffusion D_11 by angular quadrature of the
-    # Lindblad-amplitude derivatives (exact field), over hbar m omega0 g = hbar C_12/2 of
-    # the unidirectional pair at k d = pi/4 + 2 pi 6 (d ~ 9.5 um at 1550 nm).
+    # Lindblad-amplitude derivatives (exact field), over hbar m omega0 g = hbar C_12/2
+    # of the unidirectional pair at k d = pi/4 + 2 pi 6 (d ~ 9.5 um at 1550 nm).
     p = load("rieser2022")
     arr = two_particle_array(n=6, params=p)
     kd = p.k * arr.foci[1, 0]
     r = onsite_diffusion_ratio(kd, p.k * p.z_R)
     # measured relative deviation 2.2e-16, margin 100
-    assert 2 * arr.numerical_D()[0, 0].real / (HBAR * arr.C[0, 1]) == pytest.approx(r, rel=1e-13, abs=0)
+    assert 2 * arr.numerical_D()[0, 0].real / (HBAR * arr.C[0, 1]) == pytest.approx(
+        r, rel=1e-13, abs=0
+    )
     # the local recoil heating dominates the pair terms by a factor ~ k d (39.0 here)
     assert r > kd
 
@@ -120,7 +143,9 @@ def test_onsite_ratio_paraxial_limit_and_quadrature():
     ],
 )
 def test_diffusion_bad_input(kwargs, err, name):
-    args = dict(n_particles=3, omega0=20.0, g=1.0, kd_next=QUARTER, phi_next=QUARTER, n=3)
+    args = dict(
+        n_particles=3, omega0=20.0, g=1.0, kd_next=QUARTER, phi_next=QUARTER, n=3
+    )
     args.update(kwargs)
     with pytest.raises(err, match=name):
         chain_diffusion_matrix(**args)
@@ -155,11 +180,16 @@ def test_printed_eq101_is_conjugate_of_flipped_coupling():
     w = np.linspace(12, 28, 33)
     chi_p = printed_eq101_susceptibility(w, cm, omega0, gamma)
     # the same inversion: measured exact
-    np.testing.assert_allclose(chi_p, _dense(w, cm, omega0, gamma, printed=True), rtol=1e-13)
+    np.testing.assert_allclose(
+        chi_p, _dense(w, cm, omega0, gamma, printed=True), rtol=1e-13
+    )
     # fast Schur solver for -C, conjugated: measured 3.1e-15 relative, margin 30
-    np.testing.assert_allclose(chi_p, np.conj(susceptibility(w, -cm, omega0, gamma)),
-                               rtol=1e-13, atol=0)
-    ref = np.linalg.inv(inverse_susceptibility_eq101(w[3], cm, omega0, gamma, printed=True))
+    np.testing.assert_allclose(
+        chi_p, np.conj(susceptibility(w, -cm, omega0, gamma)), rtol=1e-13, atol=0
+    )
+    ref = np.linalg.inv(
+        inverse_susceptibility_eq101(w[3], cm, omega0, gamma, printed=True)
+    )
     np.testing.assert_allclose(chi_p[3], ref[0], rtol=1e-12)
     # one particle: both forms give chi_11(omega0) = 1
     one = printed_eq101_susceptibility([omega0], np.zeros((1, 1)), omega0, gamma)
@@ -181,14 +211,22 @@ def test_susceptibility_bad_input():
 # signal to recoil noise
 # ----------------------------------------------------------------------------
 def test_snr_single_particle_is_one():
-    r = amp.signal_to_recoil_noise([19.0, 20.0, 21.0], np.zeros((1, 1)), np.array([[2.5]]),
-                                   20.0, 1.0, source=0, detector=0)
+    r = amp.signal_to_recoil_noise(
+        [19.0, 20.0, 21.0],
+        np.zeros((1, 1)),
+        np.array([[2.5]]),
+        20.0,
+        1.0,
+        source=0,
+        detector=0,
+    )
     # measured 2.2e-16
     np.testing.assert_allclose(r, 1.0, rtol=1e-14)
 
 
 def test_snr_two_particles_uncorrelated_noise_closed_form():
-    """Diagonal D: R = |chi_12|^2 / (|chi_11|^2 + |chi_12|^2); on resonance (2g/gamma)^2/(1 + (2g/gamma)^2)."""
+    """Diagonal D: R = |chi_12|^2 / (|chi_11|^2 + |chi_12|^2); on resonance
+    (2g/gamma)^2/(1 + (2g/gamma)^2)."""
     omega0, gamma, g = 20.0, 1.0, 0.3
     cm = chain_couplings(2, omega0, g, QUARTER, QUARTER)
     w = np.linspace(17, 23, 61)
@@ -199,7 +237,8 @@ def test_snr_two_particles_uncorrelated_noise_closed_form():
     np.testing.assert_allclose(r, a / (a + b), rtol=1e-13)
     x = (2 * g / gamma) ** 2
     r0 = amp.signal_to_recoil_noise([omega0], cm, np.eye(2), omega0, gamma)[0]
-    # |chi_12/chi_11| = |C/m| / |omega0^2 - omega^2 - i gamma omega| = 2 g/gamma at omega = omega0
+    # |chi_12/chi_11| = |C/m| / |omega0^2 - omega^2 - i gamma omega|
+    # = 2 g/gamma at omega = omega0
     assert r0 == pytest.approx(x / (1 + x), rel=1e-13, abs=0)
 
 
@@ -209,12 +248,14 @@ def test_snr_orderings_and_bounds():
     cm = chain_couplings(N, omega0, 0.3, QUARTER, QUARTER)
     d = chain_diffusion_matrix(N, omega0, 0.3, QUARTER, QUARTER, n=6, kzR=8.0, hbar=1.0)
     w = np.linspace(15, 25, 51)
-    rs = [amp.signal_to_recoil_noise(w, cm, d, omega0, gamma, ordering=o)
-          for o in ("symmetric", "normal", "antinormal")]
+    rs = [
+        amp.signal_to_recoil_noise(w, cm, d, omega0, gamma, ordering=o)
+        for o in ("symmetric", "normal", "antinormal")
+    ]
     for r in rs:
         assert np.all(r > 0) and np.all(np.isfinite(r))
-    # symmetrised spectrum is the mean of the two orderings: 1/R_sym = (1/R_n + 1/R_a)/2;
-    # measured 6.7e-16, margin 100
+    # symmetrised spectrum is the mean of the two orderings:
+    # 1/R_sym = (1/R_n + 1/R_a)/2; measured 6.7e-16, margin 100
     np.testing.assert_allclose(1 / rs[0], 0.5 * (1 / rs[1] + 1 / rs[2]), rtol=1e-13)
     # uncorrelated noise: the detector's own noise alone bounds R by 1
     r_diag = amp.signal_to_recoil_noise(w, cm, np.diag(np.diag(d).real), omega0, gamma)
@@ -236,8 +277,12 @@ def test_snr_bad_input():
 def test_directional_gain():
     w = np.linspace(0, 1, 5)
     out = amp.directional_gain(w, [1, 4, 2, 1, 1], [1, 1, 2, 1, 1], [0, 1, 2, 1, 0])
-    assert out == {"gain": 2.0, "omega_peak": 0.25, "contrast_at_peak": 4.0,
-                   "contrast_of_peaks": 2.0}
+    assert out == {
+        "gain": 2.0,
+        "omega_peak": 0.25,
+        "contrast_at_peak": 4.0,
+        "contrast_of_peaks": 2.0,
+    }
     with pytest.raises(ValueError, match="shapes"):
         amp.directional_gain(w, [1, 2], [1, 2], [1, 2])
 
@@ -280,7 +325,9 @@ def test_mode_roots_and_growth_rate(N, g):
     assert max(np.min(np.abs(s - z)) for z in dyn) < 1e-11
     # measured: trace 2.8e-14, determinant 2.9e-14 relative; margin 100
     assert s.sum() == pytest.approx(-N * gamma, abs=3e-12)
-    assert np.prod(s) == pytest.approx(np.linalg.det(omega0**2 * np.eye(N) - cm), rel=3e-12, abs=0)
+    assert np.prod(s) == pytest.approx(
+        np.linalg.det(omega0**2 * np.eye(N) - cm), rel=3e-12, abs=0
+    )
     # each eigenvalue of C/m gives a pair of roots with Re s1 + Re s2 = -gamma
     rate = amp.chain_growth_rate(cm, omega0, gamma)
     assert rate >= -gamma / 2 - 1e-14
@@ -307,13 +354,18 @@ def test_mode_roots_and_refine_peak_with_hints():
     # a Lorentzian narrower than the grid is found through a hint
     w0, width = 20.00437, 1e-5
     grid = np.linspace(10, 30, 201)
-    wp, vp = amp.refine_peak(lambda w: 1 / ((np.asarray(w) - w0) ** 2 + width**2), grid,
-                             rounds=3, extra=w0 + 10 * width * np.linspace(-1, 1, 41))
+    wp, vp = amp.refine_peak(
+        lambda w: 1 / ((np.asarray(w) - w0) ** 2 + width**2),
+        grid,
+        rounds=3,
+        extra=w0 + 10 * width * np.linspace(-1, 1, 41),
+    )
     assert abs(wp - w0) < width
 
 
 def test_eq99_printed_is_mirrored_chain():
-    """Chapter claim: the couplings give Eq. (99') = printed Eq. (99) at -kappa, which differs from it."""
+    """Chapter claim: the couplings give Eq. (99') = printed Eq. (99) at -kappa, which
+    differs from it."""
     omega0, g, L = 20.0, 1.0, 300
     row = chain_couplings(2 * L + 1, omega0, g, QUARTER, QUARTER)[L]  # m = 1
     lvals = L - np.arange(2 * L + 1)
@@ -327,7 +379,14 @@ def test_eq99_printed_is_mirrored_chain():
         printed = printed_eq99_partial_sums(-kappa, 2 * L, omega0, g)
         ours_long = amp.dispersion_partial_sums(kappa, 2 * L, omega0, g)
         assert abs(printed[-1] - ours_long[-1]) < 0.5 * 2 * omega0 * g / L
-        if abs(kappa) < np.pi / 2:  # where Im S = -+pi/2 the mirror image differs by 2 pi g omega0
+        if (
+            abs(kappa) < np.pi / 2
+        ):  # where Im S = -+pi/2 the mirror image differs by 2 pi g omega0
             # measured 3.14 x 2 omega0 g (= pi)
-            assert abs(printed_eq99_partial_sums(kappa, 2 * L, omega0, g)[-1]
-                       - ours_long[-1]) > 3.0 * 2 * omega0 * g
+            assert (
+                abs(
+                    printed_eq99_partial_sums(kappa, 2 * L, omega0, g)[-1]
+                    - ours_long[-1]
+                )
+                > 3.0 * 2 * omega0 * g
+            )

@@ -4,6 +4,7 @@ Couplings from optbind.chain (= optbind.linear.chain); dispersion, growth rates
 and critical couplings from optbind.analysis.amplification; the printed Eq. (99)
 from optbind.analysis.errata.
 """
+
 import numpy as np
 import pytest
 
@@ -13,8 +14,8 @@ from optbind.analysis.errata import printed_eq99_partial_sums
 
 
 def _tail(n, kappa, omega0, g):
-    """Size 2 g omega0/(n |1 - e^{i kappa}|) of the remainder of sum_{j > n} e^{i kappa j}/j
-    times 2 g omega0 (Abel summation by parts)."""
+    """2 g omega0/(n |1 - e^{i kappa}|): the size of 2 g omega0 times the remainder of
+    sum_{j > n} e^{i kappa j}/j (Abel summation by parts)."""
     return 2 * g * omega0 / (n * abs(1 - np.exp(1j * kappa)))
 
 
@@ -25,19 +26,20 @@ def test_couplings_pattern_for_quarter_wave_chain():
     assert np.all(np.diag(C) == 0)
     # measured: exact, apart from cos(pi l/2) ~ 6e-17 for even l (relative to c0)
     for j in range(N - 1):
-        assert C[j, j + 1] == pytest.approx(c0, rel=1e-14, abs=0)        # j+1 drives j
-        assert abs(C[j + 1, j]) < 1e-14 * c0                     # not the reverse
-    for l in range(1, N):
-        # upward couplings all positive 1/l; downward 0, -1/2, 0, +1/4, ...
-        assert C[0, l] == pytest.approx(c0 / l, rel=1e-14, abs=0)
-        assert C[l, 0] == pytest.approx(c0 * np.cos(np.pi * l / 2) / l, abs=1e-14 * c0)
+        assert C[j, j + 1] == pytest.approx(c0, rel=1e-14, abs=0)  # j+1 drives j
+        assert abs(C[j + 1, j]) < 1e-14 * c0  # not the reverse
+    for dl in range(1, N):
+        # upward couplings all positive 1/dl; downward 0, -1/2, 0, +1/4, ...
+        assert C[0, dl] == pytest.approx(c0 / dl, rel=1e-14, abs=0)
+        down = c0 * np.cos(np.pi * dl / 2) / dl
+        assert C[dl, 0] == pytest.approx(down, abs=1e-14 * c0)
 
 
 def test_couplings_from_eq85_structure():
-    """Eq. (85) for equal fields |E|, polarisation orthogonal to the chain,
-    phases phi_j = -j phi_next: C_jj' propto Re[e^{ik d_jj'} e^{i(phi_j' - phi_j)}]/d_jj'."""
+    """Eq. (85) for equal fields |E|, polarisation orthogonal to the chain, phases
+    phi_j = -j phi_next: C_jj' propto Re[e^{ik d_jj'} e^{i(phi_j' - phi_j)}]/d_jj'."""
     N, kd, ph = 7, 2 * np.pi * 3 + 0.9, 0.35
-    C = chain.chain_couplings(N, 1.0, 0.5, kd, ph)                  # 2 m w0 g = 1
+    C = chain.chain_couplings(N, 1.0, 0.5, kd, ph)  # 2 m w0 g = 1
     phi = -np.arange(N) * ph
     for a in range(N):
         for b in range(N):
@@ -55,12 +57,13 @@ def test_printed_eq99_is_the_mirror_image():
     neighbour at distance 2j, a third ordering of the same terms, so only the
     limits are compared.)"""
     n = 200000
-    for kappa in (0.3, 1.1):             # Im(omega^2) = +-pi g w0 here, so the mirror differs
+    for kappa in (0.3, 1.1):  # Im(omega^2) = +-pi g w0 here, so the mirror differs
         printed = printed_eq99_partial_sums(kappa, n, 20.0, 1.0)[-1]
         # remainder of the e^{-i kappa j}/j series: measured 0.98 and 0.98 of _tail
         # (6.6e-4, 2.1e-4); bound 1.2 _tail
         assert abs(printed - amp.bulk_dispersion(-kappa, 20.0, 1.0)) < 1.2 * _tail(
-            n, kappa, 20.0, 1.0)
+            n, kappa, 20.0, 1.0
+        )
         # the mirror image differs by 2 pi g w0 = 125.7 in Im(omega^2): measured 125.66
         assert abs(printed - amp.bulk_dispersion(kappa, 20.0, 1.0)) > 100.0
 
@@ -87,7 +90,8 @@ def test_growth_rate_matches_drift_matrix():
     # roots of the quadratics of mode_roots vs a 24 x 24 eigenproblem: measured 8.9e-16,
     # margin 1000 (non-normal eigenproblems, other LAPACK builds)
     assert amp.chain_growth_rate(B, 20.0, 1.0) == pytest.approx(
-        np.max(np.linalg.eigvals(A).real), abs=1e-12)
+        np.max(np.linalg.eigvals(A).real), abs=1e-12
+    )
 
 
 @pytest.mark.parametrize("N", [3, 6, 10])
@@ -97,8 +101,9 @@ def test_critical_coupling_by_bisection(N):
     assert np.isfinite(gc) and gc > 0
 
     def rate(g):
-        return amp.chain_growth_rate(chain.chain_couplings(N, w0, g, np.pi / 4, np.pi / 4),
-                                     w0, 1.0)
+        return amp.chain_growth_rate(
+            chain.chain_couplings(N, w0, g, np.pi / 4, np.pi / 4), w0, 1.0
+        )
 
     lo, hi = 0.0, 10 * gc
     for _ in range(60):

@@ -6,6 +6,7 @@
 (e) fast vs dense susceptibility for random couplings (chain cases in
 test_response.py).
 """
+
 import numpy as np
 import pytest
 import scipy.integrate
@@ -16,18 +17,23 @@ from optbind.conventions import HBAR
 from optbind.model import ArrayModel
 from optbind.response import dense_susceptibility, susceptibility
 
-W = 2 * np.pi * 1e5          # frequency unit of ArrayModel.dimensionless
+W = 2 * np.pi * 1e5  # frequency unit of ArrayModel.dimensionless
 
 
 def _uni(gamma=0.8, n_th=0.0, C=0.1, Dd=0.06, F=None):
     """Unidirectional pair, Eqs. (91)-(93), natural units; n ~ 0.08 phonons."""
-    return ArrayModel.dimensionless([1.0, 1.0], [[0, C], [0, 0]],
-                                    [[Dd, (1 + 1j) * C / 4], [(1 - 1j) * C / 4, Dd]],
-                                    gamma=gamma, n_th=n_th, F=F)
+    return ArrayModel.dimensionless(
+        [1.0, 1.0],
+        [[0, C], [0, 0]],
+        [[Dd, (1 + 1j) * C / 4], [(1 - 1j) * C / 4, Dd]],
+        gamma=gamma,
+        n_th=n_th,
+        F=F,
+    )
 
 
 def _elementwise_error(S, ref):
-    """max |S - ref| / sqrt(ref_aa ref_bb): relative error on the scale of each element."""
+    """max |S - ref| / sqrt(ref_aa ref_bb): the error on the scale of each element."""
     d = np.sqrt(np.abs(np.diag(ref)))
     return np.max(np.abs(S - ref) / np.outer(d, d))
 
@@ -36,23 +42,31 @@ def _elementwise_error(S, ref):
 # slow: 2.5-2.9 s each with one BLAS thread, 16-26 s on the two loaded cores of the
 # development machine when OpenBLAS runs two threads inside SuperLU
 @pytest.mark.slow
-@pytest.mark.parametrize("damping,gain,final", [
-    # measured error ratio per Fock level 0.168, 0.158, 0.150 (lindblad) and 0.129,
-    # 0.122, 0.122 (brownian); errors at n_max = 7: 1.34e-5 and 1.51e-6.
-    # Bounds: ratio < 1.2 x the largest, final error 1.5-2 x measured.
-    ("lindblad", 0.2, 2e-5),
-    ("brownian", 0.155, 3e-6),
-])
+@pytest.mark.parametrize(
+    "damping,gain,final",
+    [
+        # measured error ratio per Fock level 0.168, 0.158, 0.150 (lindblad) and 0.129,
+        # 0.122, 0.122 (brownian); errors at n_max = 7: 1.34e-5 and 1.51e-6.
+        # Bounds: ratio < 1.2 x the largest, final error 1.5-2 x measured.
+        ("lindblad", 0.2, 2e-5),
+        ("brownian", 0.155, 3e-6),
+    ],
+)
 def test_a_steady_state_qutip_vs_lyapunov_converges_in_truncation(damping, gain, final):
     model = _uni(n_th=0.02, F=[0.05, -0.02])
     ref = gaussian.steady_state(model, damping=damping, source="master")
     errs = []
     for n_max in (4, 5, 6, 7):
         ops = quantum.operators(model, n_max=n_max)
-        got = quantum.moments(model, ops,
-                              quantum.steady_state(model, n_max=n_max, damping=damping))
-        errs.append(max(_elementwise_error(got.S, ref.S),
-                        np.max(np.abs(got.mean - ref.mean) / np.sqrt(np.abs(np.diag(ref.S))))))
+        got = quantum.moments(
+            model, ops, quantum.steady_state(model, n_max=n_max, damping=damping)
+        )
+        errs.append(
+            max(
+                _elementwise_error(got.S, ref.S),
+                np.max(np.abs(got.mean - ref.mean) / np.sqrt(np.abs(np.diag(ref.S)))),
+            )
+        )
     # the truncation error falls geometrically with the Fock cutoff
     assert all(e2 < gain * e1 for e1, e2 in zip(errs, errs[1:])), errs
     assert errs[-1] < final, errs
@@ -66,16 +80,22 @@ def test_a_time_evolution_mesolve_vs_gaussian():
     rho0 = quantum.coherent_state(ops, alpha)
     times = np.linspace(0, 6, 7) / W
     res = quantum.evolve(model, rho0, times, progress_bar=False)
-    ref = gaussian.evolve(model, gaussian.thermal_moments(model, coherent_amplitudes=alpha),
-                          times, source="master")
+    ref = gaussian.evolve(
+        model,
+        gaussian.thermal_moments(model, coherent_amplitudes=alpha),
+        times,
+        source="master",
+    )
     for k in range(times.size):
         got = quantum.moments(model, ops, res.states[k])
         # the recoil heating spreads the coherent state over more Fock levels: the
         # truncation at 8 dominates (measured max 1.2e-5 on S, 4.0e-6 on the means;
         # 3.7e-7 and 9.8e-8 at n_max = 10 with tighter ODE tolerances): margin 2
         assert _elementwise_error(got.S, ref.S[k]) < 2.5e-5
-        assert np.max(np.abs(got.mean - ref.mean[k])
-                      / np.sqrt(np.abs(np.diag(ref.S[k])))) < 8e-6
+        assert (
+            np.max(np.abs(got.mean - ref.mean[k]) / np.sqrt(np.abs(np.diag(ref.S[k]))))
+            < 8e-6
+        )
 
 
 # ------------------------------------------------------------------ (b)
@@ -91,15 +111,22 @@ def test_b_langevin_ensemble_vs_gaussian_covariance():
     model = _uni(gamma=0.3, n_th=2.0, C=0.2, Dd=0.3)
     n_traj = 40000
     s = gaussian.moment_equations(model, damping="brownian").scale
-    times = np.array([0.0, 3.0, 40.0]) / W           # transient and ~stationary
-    init = gaussian.GaussianMoments(np.array([2.0, 0.0, 0.0, 1.0]) * s,
-                                    np.zeros((4, 4), complex))
-    x = langevin.simulate(model, times, n_traj=n_traj, seed=20240613, initial=init,
-                          damping="brownian") / s
+    times = np.array([0.0, 3.0, 40.0]) / W  # transient and ~stationary
+    init = gaussian.GaussianMoments(
+        np.array([2.0, 0.0, 0.0, 1.0]) * s, np.zeros((4, 4), complex)
+    )
+    x = (
+        langevin.simulate(
+            model, times, n_traj=n_traj, seed=20240613, initial=init, damping="brownian"
+        )
+        / s
+    )
     ev = gaussian.evolve(model, init, times, damping="brownian")
     st = gaussian.steady_state(model, damping="brownian")
-    refs = [(1, ev.mean[1] / s, ev.covariance[1] / np.outer(s, s)),
-            (2, st.mean / s, st.covariance / np.outer(s, s))]
+    refs = [
+        (1, ev.mean[1] / s, ev.covariance[1] / np.outer(s, s)),
+        (2, st.mean / s, st.covariance / np.outer(s, s)),
+    ]
     for k, mean_ref, cov_ref in refs:
         xs = x[k]
         mu = xs.mean(0)
@@ -126,15 +153,21 @@ def test_c_ehrenfest_means_follow_eq88():
     m, C, F, g = model.masses, model.C, model.F, model.gamma
     w2 = model.omega**2
 
-    def eq88(t, y):            # typed in from Eq. (88) + Lindblad damping, K from Eq. (84)
+    def eq88(t, y):  # typed in from Eq. (88) + Lindblad damping, K from Eq. (84)
         z, p = y[:2], y[2:]
         dz = p / m - g / 2 * z
         dp = -m * w2 * z + F + C @ z - C.sum(1) * z - g / 2 * p
         return np.concatenate([dz, dp])
 
     y0 = got[0]
-    sol = scipy.integrate.solve_ivp(eq88, (0, times[-1]), y0, t_eval=times, rtol=1e-11,
-                                    atol=1e-14 * np.abs(y0).max())
+    sol = scipy.integrate.solve_ivp(
+        eq88,
+        (0, times[-1]),
+        y0,
+        t_eval=times,
+        rtol=1e-11,
+        atol=1e-14 * np.abs(y0).max(),
+    )
     scale = np.concatenate([ell, HBAR / ell])
     # mesolve tolerances 1e-8 and Fock truncation at 9 for |alpha| <= 0.4 plus
     # the static displacement: measured 6.2e-6 of a zero-point unit, margin 1.6
@@ -159,7 +192,7 @@ def test_c_binding_forces_are_translation_invariant():
 # ------------------------------------------------------------------ (d)
 def test_d_commutator_needs_imaginary_noise_correlations():
     good = _uni(gamma=0.0, C=0.1, Dd=0.1)
-    bad = good.replace(D=good.D.real)             # drop Im D_12, keep C_12 != C_21
+    bad = good.replace(D=good.D.real)  # drop Im D_12, keep C_12 != C_21
     times = np.linspace(0, 10, 6) / W
     init = gaussian.thermal_moments(good, occupations=[0.3, 0.0])
     target = 1j * HBAR * np.eye(2)
@@ -187,20 +220,27 @@ def test_d_commutator_needs_imaginary_noise_correlations():
     short = gaussian.evolve(bad, init, [0.0, wt / W])
     slope = short.commutator[1, 2, 3] / (1j * HBAR * wt / W)
     assert abs(slope.imag) == 0.0
-    assert slope.real / (bad.C[0, 1] - bad.C[1, 0]) == pytest.approx(1 - wt**2 / 3, abs=2e-9)
+    assert slope.real / (bad.C[0, 1] - bad.C[1, 0]) == pytest.approx(
+        1 - wt**2 / 3, abs=2e-9
+    )
 
 
 # ------------------------------------------------------------------ (e)
-@pytest.mark.parametrize("N,rtol", [
-    # measured max relative difference 2.3e-15 (N = 50) and 5.8e-15 (N = 200) on every
-    # element; rtol = 10 x measured
-    (50, 3e-14), (200, 6e-14),
-])
+@pytest.mark.parametrize(
+    "N,rtol",
+    [
+        # measured max relative difference 2.3e-15 (N = 50) and 5.8e-15 (N = 200)
+        # on every element; rtol = 10 x measured
+        (50, 3e-14),
+        (200, 6e-14),
+    ],
+)
 def test_e_fast_vs_dense_random_nonnormal(N, rtol):
     rng = np.random.default_rng(N)
     # strongly non-normal: large random upper triangle, weak lower part
-    B = (40.0 * rng.random((N, N)) * np.triu(np.ones((N, N)), 1) / np.sqrt(N)
-         + 0.5 * rng.standard_normal((N, N)) / np.sqrt(N))
+    B = 40.0 * rng.random((N, N)) * np.triu(np.ones((N, N)), 1) / np.sqrt(
+        N
+    ) + 0.5 * rng.standard_normal((N, N)) / np.sqrt(N)
     np.fill_diagonal(B, 0.0)
     w = np.linspace(5, 35, 31)
     el = [(0, N - 1), (N - 1, 0), (N // 2, N // 2)]

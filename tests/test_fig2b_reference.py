@@ -19,6 +19,7 @@ beyond a decade.
 Test (b) is marked ``site``: it needs the book built first and fails (does not
 skip) if the chapter's CSV is missing.
 """
+
 from __future__ import annotations
 
 import csv
@@ -53,7 +54,9 @@ def _recompute(omega: np.ndarray) -> dict[str, np.ndarray]:
     out = {"omega_over_gamma": omega / GAMMA}
     for n in NS:
         cm = chain_couplings(n, OMEGA0, G, KD_NEXT, PHI_NEXT)  # m = 1: C/m in gamma_g^2
-        chi = susceptibility(omega, cm, OMEGA0, GAMMA, elements=[(0, n - 1), (n - 1, 0)])
+        chi = susceptibility(
+            omega, cm, OMEGA0, GAMMA, elements=[(0, n - 1), (n - 1, 0)]
+        )
         out[f"abs2_chi_1N_N{n}"] = np.abs(chi[:, 0]) ** 2
         out[f"abs2_chi_N1_N{n}"] = np.abs(chi[:, 1]) ** 2
     single = susceptibility(omega, np.zeros((1, 1)), OMEGA0, GAMMA, elements=[(0, 0)])
@@ -69,11 +72,20 @@ def reference():
 
 
 def _compare(ours: dict, ref: dict, what: str):
-    assert list(ours) == list(ref), f"{what}: columns {list(ours)} != reference {list(ref)}"
-    np.testing.assert_allclose(ours["omega_over_gamma"], ref["omega_over_gamma"], rtol=1e-15, atol=0,
-                               err_msg=f"{what}: frequency grids differ")
+    assert list(ours) == list(ref), (
+        f"{what}: columns {list(ours)} != reference {list(ref)}"
+    )
+    np.testing.assert_allclose(
+        ours["omega_over_gamma"],
+        ref["omega_over_gamma"],
+        rtol=1e-15,
+        atol=0,
+        err_msg=f"{what}: frequency grids differ",
+    )
     for name in list(ref)[1:]:
-        np.testing.assert_allclose(ours[name], ref[name], rtol=RTOL, atol=0, err_msg=f"{what}: column {name}")
+        np.testing.assert_allclose(
+            ours[name], ref[name], rtol=RTOL, atol=0, err_msg=f"{what}: column {name}"
+        )
 
 
 def test_reference_layout(reference):
@@ -86,7 +98,10 @@ def test_reference_layout(reference):
     assert reference["abs2_chi_11_single"][i0] == pytest.approx(1.0, rel=1e-12, abs=0)
     # the direction N -> 1 is the enhanced one for every N
     for n in NS:
-        assert reference[f"abs2_chi_1N_N{n}"].max() > 100 * reference[f"abs2_chi_N1_N{n}"].max()
+        assert (
+            reference[f"abs2_chi_1N_N{n}"].max()
+            > 100 * reference[f"abs2_chi_N1_N{n}"].max()
+        )
 
 
 def test_package_reproduces_reference(reference):
@@ -107,15 +122,30 @@ def test_reference_against_mpmath(reference):
                     for jp in range(n):
                         # exact couplings: cos(pi/4 |l| + pi/4 l) in mpmath
                         lval = j - jp
-                        cjj = 0 if lval == 0 else 2 * OMEGA0 * G / abs(lval) * mp.cos(mp.pi / 4 * (abs(lval) + lval))
+                        cjj = (
+                            0
+                            if lval == 0
+                            else 2
+                            * OMEGA0
+                            * G
+                            / abs(lval)
+                            * mp.cos(mp.pi / 4 * (abs(lval) + lval))
+                        )
                         diag = (OMEGA0**2 - w**2 - 1j * GAMMA * w) if lval == 0 else 0
                         mat[j, jp] = 1j / (OMEGA0 * GAMMA) * (diag - cjj)
                 e_first, e_last = mp.matrix(n, 1), mp.matrix(n, 1)
                 e_first[0], e_last[n - 1] = 1, 1
-                col_first, col_last = mp.lu_solve(mat, e_first), mp.lu_solve(mat, e_last)
-                for exact, name in ((abs(col_last[0]) ** 2, f"abs2_chi_1N_N{n}"),
-                                    (abs(col_first[n - 1]) ** 2, f"abs2_chi_N1_N{n}")):
-                    worst = max(worst, abs(float(exact) - reference[name][idx]) / float(exact))
+                col_first, col_last = (
+                    mp.lu_solve(mat, e_first),
+                    mp.lu_solve(mat, e_last),
+                )
+                for exact, name in (
+                    (abs(col_last[0]) ** 2, f"abs2_chi_1N_N{n}"),
+                    (abs(col_first[n - 1]) ** 2, f"abs2_chi_N1_N{n}"),
+                ):
+                    worst = max(
+                        worst, abs(float(exact) - reference[name][idx]) / float(exact)
+                    )
     # measured 4.8e-13, margin 10
     assert worst < 5e-12, f"reference deviates from the 30-digit solve by {worst:.2e}"
 
@@ -128,12 +158,12 @@ def _build_csv() -> Path:
 
 @pytest.mark.site
 def test_book_csv_matches_reference(reference):
-    """(b) the CSV written by the built chapter (default parameters) equals the reference."""
+    """(b) the CSV written by the built chapter (default parameters) equals the
+    reference."""
     path = _build_csv()
     if not path.is_file():
         pytest.fail(
-            f"{path} is missing: build the book first (python -m optbind.book build, or "
-            "python -m optbind.book execute chain_amplification) so that the chapter "
-            "chain_amplification writes its Fig. 2(b) data"
+            f"{path} is missing: build the book first (python3 compendium.py book) so "
+            "that the chapter chain_amplification writes its Fig. 2(b) data"
         )
     _compare(_read(path), reference, f"book CSV {path}")

@@ -4,6 +4,7 @@ Statistical assertions are z-scores against the standard error of the sample
 (independent trajectories), never a fixed tolerance tuned to one seed; a bound
 of 5 (5.5 for 257 frequency bins) makes a chance failure ~1e-4 for any seed.
 """
+
 import numpy as np
 import pytest
 import scipy.linalg as sla
@@ -46,11 +47,17 @@ def test_one_long_step_equals_many_short_steps_in_distribution():
     mod = _model()
     n = 20000
     s = gaussian.moment_equations(mod).scale
-    init = gaussian.GaussianMoments(np.array([3.0, -1.0]) * s, np.zeros((2, 2), complex))
+    init = gaussian.GaussianMoments(
+        np.array([3.0, -1.0]) * s, np.zeros((2, 2), complex)
+    )
     T = 4.0 / W
     one = langevin.simulate(mod, [0, T], n_traj=n, seed=1, initial=init)[-1] / s
-    many = langevin.simulate(mod, np.linspace(0, T, 41), n_traj=n, seed=2,
-                             initial=init)[-1] / s
+    many = (
+        langevin.simulate(mod, np.linspace(0, T, 41), n_traj=n, seed=2, initial=init)[
+            -1
+        ]
+        / s
+    )
     ev = gaussian.evolve(mod, init, [T])
     mean_ref, var_ref = ev.mean[0] / s, np.diag(ev.covariance[0]) / s**2
     for sample in (one, many):
@@ -67,7 +74,8 @@ def test_one_long_step_equals_many_short_steps_in_distribution():
 def _expected_welch(mod, stationary, dt, nperseg, damping):
     """Expectation of the one-sided Hann-window Welch estimate of z_1 (no detrending)
     from the exact stationary covariance function R(m dt) = [exp(A m dt) V]_zz:
-    E P(f) = 2 sum_m c_m R(m dt) cos(2 pi f m dt)/(f_s sum w^2), c_m = sum_n w_n w_{n+m}."""
+    E P(f) = 2 sum_m c_m R(m dt) cos(2 pi f m dt)/(f_s sum w^2) with
+    c_m = sum_n w_n w_{n+m}."""
     eqs = gaussian.moment_equations(mod, damping=damping)
     A, _, _ = eqs.scaled()
     s = eqs.scale
@@ -78,13 +86,14 @@ def _expected_welch(mod, stationary, dt, nperseg, damping):
         R[m] = (prop @ V)[0, 0] * s[0] ** 2
         prop = step @ prop
     w = scipy.signal.get_window("hann", nperseg)
-    c = np.array([np.dot(w[:nperseg - m], w[m:]) for m in range(nperseg)])
+    c = np.array([np.dot(w[: nperseg - m], w[m:]) for m in range(nperseg)])
     f = np.fft.rfftfreq(nperseg, dt)
     lags = np.arange(1, nperseg)
-    E = c[0] * R[0] + 2 * np.sum(c[1:] * R[1:] * np.cos(2 * np.pi * f[:, None] * lags * dt),
-                                 axis=1)
+    E = c[0] * R[0] + 2 * np.sum(
+        c[1:] * R[1:] * np.cos(2 * np.pi * f[:, None] * lags * dt), axis=1
+    )
     E *= dt / np.sum(w**2)
-    E[1:-1] *= 2                      # one-sided: DC and Nyquist are not doubled
+    E[1:-1] *= 2  # one-sided: DC and Nyquist are not doubled
     return f, E
 
 
@@ -99,10 +108,12 @@ def test_welch_psd_matches_expected_estimate():
     st = gaussian.steady_state(mod, damping="brownian")
     dt = 0.25 / W
     T, n_traj, nperseg = 4096, 64, 512
-    x = langevin.simulate(mod, np.arange(T) * dt, n_traj=n_traj, seed=5, initial=st,
-                          damping="brownian")
-    f, S = langevin.power_spectral_density(x[..., 0], dt, nperseg=nperseg,
-                                           average_axis=None)
+    x = langevin.simulate(
+        mod, np.arange(T) * dt, n_traj=n_traj, seed=5, initial=st, damping="brownian"
+    )
+    f, S = langevin.power_spectral_density(
+        x[..., 0], dt, nperseg=nperseg, average_axis=None
+    )
     f_ref, E = _expected_welch(mod, st, dt, nperseg, "brownian")
     np.testing.assert_allclose(f, f_ref, rtol=1e-14)
     # trajectories are independent: standard error of the mean over them
@@ -121,8 +132,12 @@ def test_welch_psd_matches_expected_estimate():
     devs = []
     for n in (512, 2048, 4096):
         f_n, E_n = _expected_welch(mod, st, dt, n, "brownian")
-        ana = 2 * gaussian.spectral_density(mod, 2 * np.pi * f_n,
-                                            damping="brownian")[:, 0, 0].real
+        ana = (
+            2
+            * gaussian.spectral_density(mod, 2 * np.pi * f_n, damping="brownian")[
+                :, 0, 0
+            ].real
+        )
         band = (f_n > 0.6 * W / (2 * np.pi)) & (f_n < 1.4 * W / (2 * np.pi))
         devs.append(np.max(np.abs(E_n[band] / ana[band] - 1)))
     assert devs[0] < 0.076 and devs[2] < 1.5e-3, devs

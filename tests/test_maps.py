@@ -1,4 +1,5 @@
 """Physics tests of optbind.analysis.maps (sweeps for Sec. V A and V B)."""
+
 import numpy as np
 import pytest
 
@@ -43,7 +44,9 @@ def test_closed_form_matches_general_forces_to_order_one_over_kd():
     assert np.all(dev * kd < 0.25), dev * kd
     # the far-field tensor frozen at the foci is the model of Eq. (85) itself:
     # FD truncation only, measured 1.2e-9, margin 2.5
-    assert np.all(maps.coupling_route_deviation(kd, 0.9, params=P, green="focal") < 3e-9)
+    assert np.all(
+        maps.coupling_route_deviation(kd, 0.9, params=P, green="focal") < 3e-9
+    )
 
 
 def test_zero_coupling_point_has_maximal_real_cross_diffusion():
@@ -57,21 +60,27 @@ def test_zero_coupling_point_has_maximal_real_cross_diffusion():
 
 
 def test_heating_ratio_closed_form_matches_array():
-    """D_jj/(hbar m omega0 g) of chain.onsite_diffusion_ratio equals Eq. (87a)/(92) of the array."""
+    """chain.onsite_diffusion_ratio, D_jj/(hbar m omega0 g), equals the array's
+    Eq. (87a) over Eq. (92)."""
     kd = np.pi / 4 + 2 * np.pi * 6
     m = maps.pair_model(kd, np.pi / 4, params=P)
     amp = unidirectional_coupling(d=kd / P.k, params=P)
     # measured: equal to the last bit (0.0); margin for other BLAS 1e-14
     assert 2 * m.D[0, 0].real / (HBAR * amp) == pytest.approx(
-        onsite_diffusion_ratio(kd, P.k * P.z_R), rel=1e-14, abs=0)
+        onsite_diffusion_ratio(kd, P.k * P.z_R), rel=1e-14, abs=0
+    )
 
 
 def test_variants_consistency():
     kd, phi = 37.3, 0.6
     assert maps.pair_model(kd, phi, params=P).is_consistent()
     assert maps.pair_model(kd, phi, params=P, variant="no_coupling").is_consistent()
-    assert not maps.pair_model(kd, phi, params=P, variant="no_im_cross_noise").is_consistent()
-    assert not maps.pair_model(kd, phi, params=P, variant="no_cross_noise").is_consistent()
+    assert not maps.pair_model(
+        kd, phi, params=P, variant="no_im_cross_noise"
+    ).is_consistent()
+    assert not maps.pair_model(
+        kd, phi, params=P, variant="no_cross_noise"
+    ).is_consistent()
     with pytest.raises(ValueError, match="variant"):
         maps.pair_model(kd, phi, params=P, variant="bogus")
     with pytest.raises(ValueError, match="kd"):
@@ -88,16 +97,18 @@ def test_commutators_conserved_only_with_im_d():
     ok = maps.commutator_history(phys, t)
     # exact propagation over 200 radians: measured 9.1e-15, margin 100
     assert np.max(np.abs(ok["zp"] - np.eye(2))) < 1e-12
-    bad = maps.commutator_history(maps.pair_model(kd, phi, params=P,
-                                                  variant="no_im_cross_noise"), t)
+    bad = maps.commutator_history(
+        maps.pair_model(kd, phi, params=P, variant="no_im_cross_noise"), t
+    )
     # violated at O(1): measured 0.71
     assert np.max(np.abs(bad["zp"] - np.eye(2))) > 0.3
-    # short times: [z_1, p_2]/(i hbar) = (C_12 - C_21) t^2/(2 m) (see the arrays chapter);
+    # short times: [z_1, p_2]/(i hbar) = (C_12 - C_21) t^2/(2 m) (arrays chapter);
     # the next order is -(omega t)^2/3 = -8.3e-4 relative at omega t = 0.05, measured
     # -8.4e-4: rtol 2e-3 (margin 2.4)
     ts = np.array([0.0, 0.05 / w])
-    b = maps.commutator_history(maps.pair_model(kd, phi, params=P,
-                                                variant="no_im_cross_noise"), ts)
+    b = maps.commutator_history(
+        maps.pair_model(kd, phi, params=P, variant="no_im_cross_noise"), ts
+    )
     pred = (phys.C[0, 1] - phys.C[1, 0]) * ts[1] ** 2 / (2 * phys.masses[0])
     assert b["zp"][1, 0, 1].real == pytest.approx(pred, rel=2e-3, abs=0)
 
@@ -116,13 +127,18 @@ def test_uncoupled_correlation_equals_recoil_estimate():
 
 def test_langevin_matches_lyapunov_within_error_bars():
     d12 = 0.01 + 1j * (0.1 - 0.02) / 4
-    nat = ArrayModel.dimensionless(omega_eff=[1.0, 1.1], C=[[0.0, 0.1], [0.02, 0.0]],
-                                   D=[[0.02, d12], [np.conj(d12), 0.025]], gamma=0.3,
-                                   n_th=0.02)
+    nat = ArrayModel.dimensionless(
+        omega_eff=[1.0, 1.1],
+        C=[[0.0, 0.1], [0.02, 0.0]],
+        D=[[0.02, d12], [np.conj(d12), 0.025]],
+        gamma=0.3,
+        n_th=0.02,
+    )
     V = ga.steady_state(nat).S.real
     period = 2 * np.pi / nat.omega_eff[0]
-    Vl, err = langevin.stationary_covariance(nat, n_traj=300, n_steps=2000, dt=period / 8,
-                                             seed=7, burn_steps=160)
+    Vl, err = langevin.stationary_covariance(
+        nat, n_traj=300, n_steps=2000, dt=period / 8, seed=7, burn_steps=160
+    )
     # z-scores against the standard error of the mean over 300 independent
     # trajectories (measured max |z| = 2.6 of 10 entries); 5 sigma makes a chance
     # failure ~1e-5 for any seed
@@ -135,9 +151,13 @@ def test_qutip_steady_state_matches_gaussian():
     from optbind import quantum as qm
 
     d12 = 0.01 + 1j * (0.1 - 0.02) / 4
-    nat = ArrayModel.dimensionless(omega_eff=[1.0, 1.1], C=[[0.0, 0.1], [0.02, 0.0]],
-                                   D=[[0.02, d12], [np.conj(d12), 0.025]], gamma=0.3,
-                                   n_th=0.02)
+    nat = ArrayModel.dimensionless(
+        omega_eff=[1.0, 1.1],
+        C=[[0.0, 0.1], [0.02, 0.0]],
+        D=[[0.02, d12], [np.conj(d12), 0.025]],
+        gamma=0.3,
+        n_th=0.02,
+    )
     g = ga.steady_state(nat)
     rho = qm.steady_state(nat, n_max=6)
     q = qm.moments(nat, qm.operators(nat, n_max=6), rho)
@@ -192,17 +212,17 @@ def test_benchmark_pair_entangles_only_at_weak_heating():
 
 def test_benchmark_pair_heats_at_ratio_times_g():
     """The ratio axis is Gamma/g with Gamma = dn/dt the heating rate (phonons per unit
-    time), as for optical binding (chain.onsite_diffusion_ratio, plotted on the same axis
-    in the unidirectional chapter).  Build the benchmark independently, with the
+    time), as for optical binding (chain.onsite_diffusion_ratio, plotted on the same
+    axis in the unidirectional chapter).  Build the benchmark independently, with the
     diffusion calibrated by the heating rate the Gaussian engine measures, and compare
     the optimised negativity."""
     g, ratios, gammas = 0.05, [0.2, 0.6, 1.0], np.logspace(-2, 0, 8)
     probe = ArrayModel.dimensionless(omega_eff=1.0, C=np.zeros((1, 1)), D=[[1.0]])
     w = probe.omega_eff[0]
     ev = ga.evolve(probe, ga.thermal_moments(probe), [0.0, 1.0 / w])
-    rate_per_unit_d = ga.phonon_occupation(probe, ev)[-1, 0]          # phonons per 1/omega
+    rate_per_unit_d = ga.phonon_occupation(probe, ev)[-1, 0]  # phonons per 1/omega
     got = maps.max_negativity_over_damping(g, ratios, gammas)
-    C = [[0.0, 2 * g], [2 * g, 0.0]]                                   # g = C/(2 m omega)
+    C = [[0.0, 2 * g], [2 * g, 0.0]]  # g = C/(2 m omega)
     for r, en in zip(ratios, got):
         D = np.eye(2) * r * g / rate_per_unit_d
         best = 0.0
@@ -216,8 +236,9 @@ def test_benchmark_pair_heats_at_ratio_times_g():
 
 def test_partial_transpose_margin_two_mode_squeezed_state():
     # two-mode squeezed vacuum: E_N = 2 r and margin = -2 r
-    m = ArrayModel.dimensionless(omega_eff=1.0, C=np.zeros((2, 2)), D=np.eye(2) * 0.1,
-                                 gamma=0.1)
+    m = ArrayModel.dimensionless(
+        omega_eff=1.0, C=np.zeros((2, 2)), D=np.eye(2) * 0.1, gamma=0.1
+    )
     r = 0.4
     ch, sh = np.cosh(2 * r) / 2, np.sinh(2 * r) / 2
     V = np.array([[ch, sh, 0, 0], [sh, ch, 0, 0], [0, 0, ch, -sh], [0, 0, -sh, ch]])

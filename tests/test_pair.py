@@ -1,4 +1,5 @@
 """Two-particle unidirectional coupling, Eqs. (91)-(93) (optbind.linear.pair)."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -53,10 +54,13 @@ def test_numerical_route_unidirectional_to_far_field_accuracy():
         assert abs(cn[1, 0]) * kd / abs(cval) < 0.34
         assert abs(cn[0, 1] / cval - 1) * kd**2 < 1.85
         dn = arr.numerical_D()
-        assert abs(dn[0, 1] - (1 + 1j) * HBAR * cval / 4) * kd / (HBAR * abs(cval)) < 0.115
+        assert (
+            abs(dn[0, 1] - (1 + 1j) * HBAR * cval / 4) * kd / (HBAR * abs(cval)) < 0.115
+        )
         ratios.append(abs(cn[1, 0] / cn[0, 1]))
         kds.append(kd)
-    # the residual back-action decays like 1/(kd): measured to 2.0 %, rtol 0.04 (margin 2)
+    # the residual back-action decays like 1/(kd): measured to 2.0 %,
+    # rtol 0.04 (margin 2)
     assert ratios[0] / ratios[1] == pytest.approx(kds[1] / kds[0], rel=0.04, abs=0)
 
 
@@ -67,8 +71,12 @@ def test_default_configuration():
     assert np.mod(kd, 2 * np.pi) == pytest.approx(np.pi / 4, abs=1e-13)
     assert abs(arr.foci[1, 0] - P.separation) <= np.pi / P.k  # nearest admissible n
     # E_1 = E_2 e^{i phi}
-    np.testing.assert_allclose(arr.amplitudes[0], np.exp(1j * np.pi / 4) * arr.amplitudes[1],
-                               rtol=1e-15, atol=0)
+    np.testing.assert_allclose(
+        arr.amplitudes[0],
+        np.exp(1j * np.pi / 4) * arr.amplitudes[1],
+        rtol=1e-15,
+        atol=0,
+    )
     d = arr.D
     np.testing.assert_array_equal(d, d.conj().T)
     assert np.min(np.linalg.eigvalsh(d)) > 0
@@ -85,10 +93,13 @@ def test_polarization_geometry():
 
 
 def test_separations():
-    """k d = pi/4 + 2 pi n (item I of Sec. V B) and the general k d = kd_mod + 2 pi n."""
-    assert P.k * unidirectional_separation(P.k, 3) == pytest.approx(np.pi / 4 + 6 * np.pi,
-                                                                     rel=1e-15, abs=0)
-    assert P.k * tweezer_separation(P.k, 2, 0.3) == pytest.approx(0.3 + 4 * np.pi, rel=1e-15, abs=0)
+    """k d = pi/4 + 2 pi n (item I of Sec. V B) and k d = kd_mod + 2 pi n."""
+    assert P.k * unidirectional_separation(P.k, 3) == pytest.approx(
+        np.pi / 4 + 6 * np.pi, rel=1e-15, abs=0
+    )
+    assert P.k * tweezer_separation(P.k, 2, 0.3) == pytest.approx(
+        0.3 + 4 * np.pi, rel=1e-15, abs=0
+    )
 
 
 @settings(max_examples=12, deadline=None, derandomize=True)
@@ -99,27 +110,35 @@ def test_separations():
     t2=st.floats(-np.pi, np.pi),
 )
 def test_commutator_relation_arbitrary_geometry(kd, phi, t1, t2):
-    """C_12 - C_21 = 4 Im(D_12)/hbar for any d, phi, polarisations (closed and numerical)."""
+    """C_12 - C_21 = 4 Im(D_12)/hbar for any d, phi and polarisations, in the closed
+    forms and in the numerical routes."""
     arr = two_particle_array(d=kd / P.k, phi=phi, theta1=t1, theta2=t2)
     c, d = arr.C, arr.D
     scale = abs(unidirectional_coupling(d=kd / P.k))
     # closed forms: measured <= 9.4e-17 scale over these 12 examples, margin 10
-    assert c[0, 1] - c[1, 0] == pytest.approx(4 * d[0, 1].imag / HBAR, abs=1e-15 * scale)
+    assert c[0, 1] - c[1, 0] == pytest.approx(
+        4 * d[0, 1].imag / HBAR, abs=1e-15 * scale
+    )
     cn, dn = arr.numerical_C(green="full"), arr.numerical_D()
     # identity of the general expressions; FD truncation only: measured <= 1.0e-9 scale,
     # margin 3
-    assert cn[0, 1] - cn[1, 0] == pytest.approx(4 * dn[0, 1].imag / HBAR, abs=3e-9 * scale)
+    assert cn[0, 1] - cn[1, 0] == pytest.approx(
+        4 * dn[0, 1].imag / HBAR, abs=3e-9 * scale
+    )
 
 
-@pytest.mark.parametrize("call,err,match", [
-    (lambda: unidirectional_separation(P.k, -1), ValueError, "n must"),
-    (lambda: unidirectional_separation(P.k, 2.5), TypeError, "n must"),
-    (lambda: two_particle_array(d=1e-8), ValueError, "d must"),
-    (lambda: two_particle_array(d=5e-6, n=3), ValueError, "either d or n"),
-    (lambda: two_particle_array(phi=np.nan), ValueError, "phi"),
-    (lambda: unidirectional_coupling(d=np.nan), ValueError, "d must"),
-    (lambda: tweezer_separation(P.k, 0, -1.0), ValueError, "kd_mod"),
-])
+@pytest.mark.parametrize(
+    "call,err,match",
+    [
+        (lambda: unidirectional_separation(P.k, -1), ValueError, "n must"),
+        (lambda: unidirectional_separation(P.k, 2.5), TypeError, "n must"),
+        (lambda: two_particle_array(d=1e-8), ValueError, "d must"),
+        (lambda: two_particle_array(d=5e-6, n=3), ValueError, "either d or n"),
+        (lambda: two_particle_array(phi=np.nan), ValueError, "phi"),
+        (lambda: unidirectional_coupling(d=np.nan), ValueError, "d must"),
+        (lambda: tweezer_separation(P.k, 0, -1.0), ValueError, "kd_mod"),
+    ],
+)
 def test_validation(call, err, match):
     with pytest.raises(err, match=match):
         call()

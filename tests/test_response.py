@@ -1,12 +1,17 @@
 """Tests of optbind.response: corrected Eq. (101), fast vs dense vs mpmath."""
+
 import mpmath
 import numpy as np
 import pytest
 
 from optbind.chain import chain_couplings
-from optbind.response import dense_susceptibility, inverse_susceptibility, susceptibility
+from optbind.response import (
+    dense_susceptibility,
+    inverse_susceptibility,
+    susceptibility,
+)
 
-W0, GAM = 20.0, 1.0          # Fig. 2(b): omega0 = 20 gamma, g = gamma
+W0, GAM = 20.0, 1.0  # Fig. 2(b): omega0 = 20 gamma, g = gamma
 
 
 def test_single_particle_lorentzian_and_normalisation():
@@ -19,7 +24,8 @@ def test_single_particle_lorentzian_and_normalisation():
 
 
 def test_two_particle_unidirectional_closed_form():
-    """B = [[0, c], [0, 0]] (particle 2 drives 1): (s - B)^-1 = [[1/s, c/s^2], [0, 1/s]]."""
+    """B = [[0, c], [0, 0]] (particle 2 drives 1):
+    (s - B)^-1 = [[1/s, c/s^2], [0, 1/s]]."""
     c = 2 * W0 * 1.0
     B = np.array([[0.0, c], [0.0, 0.0]])
     w = np.linspace(18, 22, 41)
@@ -31,16 +37,22 @@ def test_two_particle_unidirectional_closed_form():
     np.testing.assert_array_equal(chi[:, 1, 0], 0.0)
     inv = inverse_susceptibility(w, B, W0, GAM)
     # measured 4.4e-16, margin 20
-    np.testing.assert_allclose(np.einsum("fij,fjk->fik", inv, chi),
-                               np.broadcast_to(np.eye(2), chi.shape), rtol=0, atol=1e-14)
+    np.testing.assert_allclose(
+        np.einsum("fij,fjk->fik", inv, chi),
+        np.broadcast_to(np.eye(2), chi.shape),
+        rtol=0,
+        atol=1e-14,
+    )
 
 
 def test_complex_couplings_are_kept():
-    """A complex C/m (e.g. with a delay) is not truncated: compare with a dense inverse."""
+    """A complex C/m is not truncated: compare with a dense inverse."""
     B = np.array([[0.0, 1j], [0.3, 0.0]])
     w = np.array([0.9, 1.0, 1.2])
     chi = susceptibility(w, B, 1.0, 1.0)
-    ref = np.array([-1j * np.linalg.inv((1 - x**2 - 1j * x) * np.eye(2) - B) for x in w])
+    ref = np.array(
+        [-1j * np.linalg.inv((1 - x**2 - 1j * x) * np.eye(2) - B) for x in w]
+    )
     np.testing.assert_allclose(chi, ref, rtol=1e-13)
 
 
@@ -54,11 +66,16 @@ def test_reciprocal_couplings_give_symmetric_response():
     np.testing.assert_allclose(chi, np.swapaxes(chi, 1, 2), rtol=1e-14, atol=0)
 
 
-@pytest.mark.parametrize("N,rtol", [
-    # measured max relative difference on any of the five elements (always on the
-    # largest one, chi[0, N-1]): 3.2e-15, 5.4e-14, 6.9e-13; rtol = 10 x measured
-    (10, 3e-14), (60, 5e-13), (200, 7e-12),
-])
+@pytest.mark.parametrize(
+    "N,rtol",
+    [
+        # measured max relative difference on any of the five elements (always on the
+        # largest one, chi[0, N-1]): 3.2e-15, 5.4e-14, 6.9e-13; rtol = 10 x measured
+        (10, 3e-14),
+        (60, 5e-13),
+        (200, 7e-12),
+    ],
+)
 def test_fast_equals_dense_on_chain_including_tiny_elements(N, rtol):
     B = chain_couplings(N, W0, 1.0, np.pi / 4, np.pi / 4)
     w = np.linspace(W0 - 10, W0 + 10, 41 if N == 200 else 201)
@@ -71,15 +88,18 @@ def test_fast_equals_dense_on_chain_including_tiny_elements(N, rtol):
     np.testing.assert_allclose(fast, dense, rtol=rtol, atol=0)
     if N == 200:
         # measured ratio 6.1e-17
-        assert np.min(np.abs(dense[:, 1])) ** 2 < 1e-15 * np.max(np.abs(dense[:, 0])) ** 2
+        assert (
+            np.min(np.abs(dense[:, 1])) ** 2 < 1e-15 * np.max(np.abs(dense[:, 0])) ** 2
+        )
 
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_fast_equals_dense_random_couplings_full_matrix(seed):
     rng = np.random.default_rng(seed)
     N = 30
-    B = (30.0 * rng.standard_normal((N, N)) * np.triu(np.ones((N, N)), 1)
-         + 3.0 * rng.standard_normal((N, N)))
+    B = 30.0 * rng.standard_normal((N, N)) * np.triu(
+        np.ones((N, N)), 1
+    ) + 3.0 * rng.standard_normal((N, N))
     np.fill_diagonal(B, 0)
     w = np.linspace(10, 30, 23)
     fast = susceptibility(w, B, W0, GAM)
@@ -99,7 +119,11 @@ def test_against_mpmath_extended_precision():
     fast = susceptibility(w, B, W0, GAM, elements=el)
     with mpmath.workdps(50):
         for f, om in enumerate(w):
-            s = mpmath.mpf(W0) ** 2 - mpmath.mpf(om) ** 2 - 1j * mpmath.mpf(GAM) * mpmath.mpf(om)
+            s = (
+                mpmath.mpf(W0) ** 2
+                - mpmath.mpf(om) ** 2
+                - 1j * mpmath.mpf(GAM) * mpmath.mpf(om)
+            )
             Mat = mpmath.matrix(N, N)
             for i in range(N):
                 for j in range(N):
@@ -114,18 +138,21 @@ def test_against_mpmath_extended_precision():
                 assert abs(fast[f, k] - ref) / abs(ref) < 5e-14
 
 
-@pytest.mark.parametrize("kw,err,match", [
-    (dict(omega0=0.0), ValueError, "omega0"),
-    (dict(gamma=0.0), ValueError, "gamma"),
-    (dict(elements=[(0, 5)]), ValueError, "elements"),
-    (dict(elements=[(0.5, 1)]), TypeError, "elements"),
-    (dict(coupling_over_m=np.zeros((2, 3))), ValueError, "coupling_over_m"),
-    (dict(omega=[np.nan]), ValueError, "omega"),
-    # complex frequencies used to lose their imaginary part silently
-    (dict(omega=[1.0 + 1.0j]), TypeError, "omega"),
-    (dict(refine=-1), ValueError, "refine"),
-    (dict(refine=True), TypeError, "refine"),
-])
+@pytest.mark.parametrize(
+    "kw,err,match",
+    [
+        (dict(omega0=0.0), ValueError, "omega0"),
+        (dict(gamma=0.0), ValueError, "gamma"),
+        (dict(elements=[(0, 5)]), ValueError, "elements"),
+        (dict(elements=[(0.5, 1)]), TypeError, "elements"),
+        (dict(coupling_over_m=np.zeros((2, 3))), ValueError, "coupling_over_m"),
+        (dict(omega=[np.nan]), ValueError, "omega"),
+        # complex frequencies used to lose their imaginary part silently
+        (dict(omega=[1.0 + 1.0j]), TypeError, "omega"),
+        (dict(refine=-1), ValueError, "refine"),
+        (dict(refine=True), TypeError, "refine"),
+    ],
+)
 def test_bad_input(kw, err, match):
     args = dict(omega=[1.0], coupling_over_m=np.zeros((2, 2)), omega0=1.0, gamma=1.0)
     args.update(kw)
