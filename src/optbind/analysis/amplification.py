@@ -152,6 +152,13 @@ def critical_coupling(n_particles: int, omega0_over_gamma: float, *,
     float
         Critical ``g/gamma`` (``inf`` if no coupling strength destabilises the
         chain, e.g. for ``N <= 2`` at ``pi/4, pi/4`` where ``B`` is nilpotent).
+
+    Examples
+    --------
+    >>> round(critical_coupling(10, 20.0), 3)      # g_c/gamma at omega0 = 20 gamma
+    0.327
+    >>> critical_coupling(2, 20.0)                 # the one-way pair never grows
+    inf
     """
     n = _v.integer(n_particles, "n_particles", minimum=1)
     w0 = _v.real_scalar(omega0_over_gamma, "omega0_over_gamma", "dimensionless",

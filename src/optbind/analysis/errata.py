@@ -572,7 +572,13 @@ REGISTRY = [
 
 
 def get(erratum_id):
-    """Return the registry entry with the given ``id``."""
+    """Return the registry entry with the given ``id`` (KeyError lists the valid ids).
+
+    Examples
+    --------
+    >>> get("eq90-commutator").equation
+    'text under Eq. (90)'
+    """
     _v.known_name(erratum_id, "erratum_id", [e.id for e in REGISTRY], kind="erratum")
     for e in REGISTRY:
         if e.id == erratum_id:

@@ -207,6 +207,13 @@ def pair_model(kd, phi, *, params=None, gamma=0.0, n_th=0.0, variant="physical",
     Returns
     -------
     ArrayModel
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = pair_model(np.pi / 4 + 10 * np.pi, np.pi / 4, gamma=1e3)
+    >>> bool(abs(m.C[1, 0]) < 1e-12 * abs(m.C[0, 1]))   # particle 2 drives 1 only
+    True
     """
     _v.choice(variant, "variant", VARIANTS)
     p = as_parameter_set(params)

@@ -428,6 +428,17 @@ def steady_state(model: ArrayModel, *, damping: str = "lindblad",
     ------
     NoSteadyStateError
         If the drift has an eigenvalue with non-negative real part.
+
+    Examples
+    --------
+    One oscillator heated by half a phonon per unit time (natural units,
+    :meth:`~optbind.model.ArrayModel.dimensionless`) and damped at
+    ``gamma = 0.1`` holds ``n = 0.5/gamma = 5`` phonons:
+
+    >>> from optbind.model import ArrayModel
+    >>> m = ArrayModel.dimensionless(omega_eff=1.0, C=[[0.0]], D=[[0.5]], gamma=0.1)
+    >>> round(float(phonon_occupation(m, steady_state(m))[0]), 10)
+    5.0
     """
     eqs = moment_equations(model, damping=damping, source=source)
     A, Q, b = eqs.scaled()

@@ -369,6 +369,17 @@ def steady_state(model: ArrayModel, *, n_max: int, damping: str = "lindblad",
     -------
     qutip.Qobj
         Density matrix.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import optbind.gaussian as ga
+    >>> from optbind.model import ArrayModel
+    >>> m = ArrayModel.dimensionless(omega_eff=1.0, C=[[0.0]], D=[[0.05]], gamma=1.0)
+    >>> rho = steady_state(m, n_max=12)
+    >>> S = moments(m, operators(m, n_max=12), rho).S
+    >>> bool(np.allclose(S, ga.steady_state(m).S, rtol=1e-6, atol=0))
+    True
     """
     _check_model(model)
     n_max = _v.integer(n_max, "n_max", minimum=1)

@@ -194,6 +194,13 @@ def susceptibility(omega, coupling_over_m, omega0: float, gamma: float, *, eleme
     -----
     Cost: one complex Schur decomposition (``O(N^3)``) plus ``O(N^2)`` per
     frequency and distinct requested column.
+
+    Examples
+    --------
+    A single particle on resonance has ``chi_11(omega0) = 1`` (Eq. 101):
+
+    >>> complex(susceptibility([1.0], [[0.0]], 1.0, 0.1)[0, 0, 0])
+    (1+0j)
     """
     omega, B, omega0, gamma, elements = _check_inputs(omega, coupling_over_m, omega0, gamma, elements)
     refine = _v.integer(refine, "refine", minimum=0)

@@ -153,6 +153,15 @@ class TweezerField:
         Laser wave number ``k_L`` in 1/m.
     waist : float
         Common beam waist ``w`` in metres; ``z_R = k w^2/2``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = TweezerField([[0.0, 0.0, 0.0]], [[1e6, 0.0, 0.0]], 2 * np.pi / 1550e-9, 1e-6)
+    >>> round(f.z_R * 1e6, 3)                      # Rayleigh range in micrometres
+    2.027
+    >>> float(abs(f.field([0.0, 0.0, 0.0])[0]))    # peak field at the focus, V/m
+    1000000.0
     """
 
     foci: np.ndarray

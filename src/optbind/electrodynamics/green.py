@@ -113,6 +113,15 @@ def dyadic_green(r, k):
     ValueError
         If ``r`` has the wrong shape, is not finite or is zero, or if ``k``
         is negative or not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> G = dyadic_green([1e-6, 0.0, 0.0], 2 * np.pi / 1550e-9)
+    >>> bool(np.allclose(G, G.T))                  # symmetric tensor
+    True
+    >>> bool(np.allclose(G, dyadic_green([-1e-6, 0.0, 0.0], 2 * np.pi / 1550e-9)))
+    True
     """
     r, dist = _check_r(r)
     k = _check_k(k)

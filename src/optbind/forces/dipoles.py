@@ -305,6 +305,18 @@ def binding_forces(positions, volumes, chi, field, *, green="full"):
     Returns
     -------
     ndarray, shape (..., N, 3)
+
+    Examples
+    --------
+    Two spheres in the unidirectional configuration (Eqs. 91-93): the forces
+    do not cancel (Newton's third law fails):
+
+    >>> import numpy as np
+    >>> from optbind.linear.pair import two_particle_array
+    >>> a = two_particle_array()
+    >>> F = binding_forces(a.foci, a.volumes, a.chi, a.field)
+    >>> bool(abs(F.sum(axis=0)).max() > 1e-3 * abs(F).max())
+    True
     """
     pos, vol, chi = _setup(positions, volumes, chi, field)
     n = pos.shape[-2]
