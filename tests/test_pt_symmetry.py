@@ -1,6 +1,7 @@
 """PT-symmetry breaking and exceptional points of a detuned, nonreciprocal pair
 (optbind.analysis.pt_symmetry), and the Lamb-Dicke parameters and thermal amplitudes
 (optbind.analysis.linearisation)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,8 +24,9 @@ P = load("delic2020")
 
 
 def _pair(ratio, kd_mod=np.pi / 2, phi=np.pi / 2, n=9):
-    return detuned_pair_array(power_ratio=ratio, d=tweezer_separation(P.k, n, kd_mod),
-                              phi=phi, params=P)
+    return detuned_pair_array(
+        power_ratio=ratio, d=tweezer_separation(P.k, n, kd_mod), phi=phi, params=P
+    )
 
 
 def _match(a, b):
@@ -42,9 +44,15 @@ def test_detuned_pair_keeps_couplings_and_detunes_traps():
         detuned_pair_array(power_ratio=0.0)
 
 
-@pytest.mark.parametrize("ratio, kd_mod, phi, tol", [
-    (1.0, np.pi / 2, np.pi / 2, 3e-8), (0.8, np.pi / 2, np.pi / 2, 1e-11),
-    (1.3, np.pi / 3, 1.0, 1e-11), (1.0, np.pi / 4, np.pi / 4, 1e-11)])
+@pytest.mark.parametrize(
+    "ratio, kd_mod, phi, tol",
+    [
+        (1.0, np.pi / 2, np.pi / 2, 3e-8),
+        (0.8, np.pi / 2, np.pi / 2, 1e-11),
+        (1.3, np.pi / 3, 1.0, 1e-11),
+        (1.0, np.pi / 4, np.pi / 4, 1e-11),
+    ],
+)
 def test_closed_form_eigenvalues_equal_numerical_ones(ratio, kd_mod, phi, tol):
     """The quartic's closed-form roots equal the eigenvalues of the 4x4 drift.
 
@@ -62,18 +70,30 @@ def test_closed_form_eigenvalues_equal_numerical_ones(ratio, kd_mod, phi, tol):
     assert _match(cf, nm) < tol * np.sqrt(q["omega_bar_sq"])
 
 
-@pytest.mark.parametrize("kd_mod, phi", [(0.3, 0.4), (1.0, 2.0), (np.pi / 2, 0.7),
-                                         (2.5, np.pi / 2), (np.pi / 4, np.pi / 4)])
+@pytest.mark.parametrize(
+    "kd_mod, phi",
+    [
+        (0.3, 0.4),
+        (1.0, 2.0),
+        (np.pi / 2, 0.7),
+        (2.5, np.pi / 2),
+        (np.pi / 4, np.pi / 4),
+    ],
+)
 def test_equal_power_pair_is_never_pt_broken(kd_mod, phi):
-    """At equal powers Delta^2 + c12 c21 = p^2 cos^2(kd) cos^2(phi) >= 0 (module docstring),
+    """At equal powers Delta^2 + c12 c21 = p^2 cos^2(kd) cos^2(phi) >= 0 (module doc),
     from the closed-form C and K of the LinearArray."""
     arr = _pair(1.0, kd_mod, phi)
     q = pt.pair_parameters(pt.linear_stiffness(arr), arr.masses)
-    p = arr.C[0, 1] / np.cos(kd_mod - phi) / arr.masses[0] if abs(np.cos(kd_mod - phi)) > .1 \
+    p = (
+        arr.C[0, 1] / np.cos(kd_mod - phi) / arr.masses[0]
+        if abs(np.cos(kd_mod - phi)) > 0.1
         else arr.C[1, 0] / np.cos(kd_mod + phi) / arr.masses[1]
+    )
     disc = pt.pair_discriminant(q["delta"], q["c12"], q["c21"])
-    assert disc == pytest.approx(p**2 * np.cos(kd_mod) ** 2 * np.cos(phi) ** 2,
-                                 abs=1e-9 * p**2)
+    assert disc == pytest.approx(
+        p**2 * np.cos(kd_mod) ** 2 * np.cos(phi) ** 2, abs=1e-9 * p**2
+    )
 
 
 def test_exceptional_points_closed_form_and_numerical():
@@ -85,16 +105,19 @@ def test_exceptional_points_closed_form_and_numerical():
     q = pt.pair_parameters(pt.linear_stiffness(arr), arr.masses)
     w2 = arr.omega[0] ** 2
     lo, hi = pt.exceptional_power_ratios(w2, q["c12"], q["c21"])
-    assert hi == pytest.approx(1.0, abs=1e-12)        # cos(kd) = 0: EP at equal power
+    assert hi == pytest.approx(1.0, abs=1e-12)  # cos(kd) = 0: EP at equal power
     assert 0.6 < lo < 0.8
     for r in (lo, hi):
         a = _pair(r)
         qq = pt.pair_parameters(pt.linear_stiffness(a), a.masses)
-        assert abs(pt.pair_discriminant(qq["delta"], qq["c12"], qq["c21"])) < 1e-9 * q["c12"]**2
+        assert (
+            abs(pt.pair_discriminant(qq["delta"], qq["c12"], qq["c21"]))
+            < 1e-9 * q["c12"] ** 2
+        )
     mid = np.sqrt(lo * hi)
     inside = _pair(mid)
     qi = pt.pair_parameters(pt.linear_stiffness(inside), inside.masses)
-    assert pt.pair_discriminant(qi["delta"], qi["c12"], qi["c21"]) < 0      # broken
+    assert pt.pair_discriminant(qi["delta"], qi["c12"], qi["c21"]) < 0  # broken
 
     def closed(r):
         a = _pair(r)
@@ -102,20 +125,22 @@ def test_exceptional_points_closed_form_and_numerical():
 
     def engine(r):
         a = _pair(r)
-        eng = TweezerArrayDynamics(a, gamma=0.0, recoil="off", static_force="compensate")
+        eng = TweezerArrayDynamics(
+            a, gamma=0.0, recoil="off", static_force="compensate"
+        )
         return eng.stiffness(), a.masses
 
     for f, tol in ((closed, 1e-10), (engine, 2e-3)):
         x_lo = pt.find_exceptional_point(f, (0.98 * lo, mid))
         x_hi = pt.find_exceptional_point(f, (mid, 1.02 * hi))
         assert abs(x_lo / lo - 1) < tol and abs(x_hi / hi - 1) < tol
-    assert abs(pt.find_exceptional_point(engine, (mid, 1.02)) - 1) > 1e-4   # real shift
+    assert abs(pt.find_exceptional_point(engine, (mid, 1.02)) - 1) > 1e-4  # real shift
     with pytest.raises(ValueError, match="bracket"):
         pt.find_exceptional_point(closed, (mid, 0.99 * hi))
 
 
 def test_hopf_threshold_is_where_the_growth_rate_vanishes():
-    """With damping the growing window shrinks to |Delta| < sqrt(-c12 c21 - gamma^2 w^2):
+    """With damping the growing window shrinks to |Delta| < sqrt(-c12 c21 - g^2 w^2):
     at its edges the largest real part of the eigenvalues is zero (measured 1e-12 omega)
     and the mode oscillates at omega_bar."""
     arr = _pair(1.0)
@@ -132,7 +157,10 @@ def test_hopf_threshold_is_where_the_growth_rate_vanishes():
         assert abs(ev[0].real) < 1e-9 * np.sqrt(w2)
         assert abs(abs(ev[0].imag) / np.sqrt(qq["omega_bar_sq"]) - 1) < 1e-9
     mid = _pair(np.sqrt(lo * hi))
-    assert pt.pair_drift_eigenvalues(pt.linear_stiffness(mid), mid.masses, gamma)[0].real > 0
+    assert (
+        pt.pair_drift_eigenvalues(pt.linear_stiffness(mid), mid.masses, gamma)[0].real
+        > 0
+    )
     assert np.isnan(pt.hopf_detuning(q["c12"], q["c21"], q["omega_bar_sq"], 10 * gamma))
     assert np.isnan(pt.exceptional_detuning(1.0, 2.0))
 
@@ -150,7 +178,7 @@ def test_pt_functions_validate_input():
 
 # ----------------------------------------------------------- Lamb-Dicke
 def test_lamb_dicke_parameters_and_thermal_amplitudes():
-    """eta = (k - 1/z_R) sqrt(hbar/(2 m omega)) ~ 2e-5 (rieser2022) and 5e-5 (delic2020);
+    """eta = (k - 1/z_R) sqrt(hbar/(2 m omega)) ~ 2e-5 (rieser2022), 5e-5 (delic2020);
     at 295 K kappa z_th = 0.38 and 1.0: the linearisation fails at room temperature,
     holds (kappa^2 <z^2> < 1e-2) below 1.2e7 and 1.8e6 phonons."""
     table = linearisation_table(temperatures=(295.0, 1e-3))
@@ -167,10 +195,12 @@ def test_lamb_dicke_parameters_and_thermal_amplitudes():
         assert table["z_th"][i, 0] == pytest.approx(classical, rel=1e-6)
         # eta^2 (2n + 1) = kappa^2 <z^2>
         n = table["occupation"][i]
-        assert np.allclose(table["kappa_z_th"][i] ** 2, table["eta"][i] ** 2 * (2 * n + 1),
-                           rtol=1e-12)
+        assert np.allclose(
+            table["kappa_z_th"][i] ** 2, table["eta"][i] ** 2 * (2 * n + 1), rtol=1e-12
+        )
         assert thermal_amplitude(name, occupation=0.0) == pytest.approx(
-            zero_point_amplitude(name), rel=1e-12)
+            zero_point_amplitude(name), rel=1e-12
+        )
     eta = dict(zip(names, table["eta"]))
     assert 1e-5 < eta["rieser2022"] < 3e-5 and 3e-5 < eta["delic2020"] < 8e-5
     kz = dict(zip(names, table["kappa_z_th"][:, 0]))

@@ -1,5 +1,6 @@
 """Parameter sweeps of stochastic ensembles (optbind.dynamics.sweeps): labelled results,
 seeding, and equality of serial and dask.distributed runs."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,15 +10,26 @@ from optbind.dynamics.records import LabelledResult
 from optbind.dynamics.sweeps import pair_limit_cycle_task, run_sweep
 
 GRID = {"power_ratio": [0.8, 1.0], "phi": [np.pi / 2, np.pi / 3]}
-UNITS = {"power_ratio": "1", "phi": "rad", "rms_kappa_z": "1", "energy": "J",
-         "particle": "1"}
+UNITS = {
+    "power_ratio": "1",
+    "phi": "rad",
+    "rms_kappa_z": "1",
+    "energy": "J",
+    "particle": "1",
+}
 #: a cheap version of the task (4 trajectories, 15 trap periods)
 KW = dict(n_traj=4, n_periods=15.0, steps_per_period=40, record_every=4)
 
 
 def _sweep(**kw):
-    return run_sweep(pair_limit_cycle_task, GRID, task_kwargs=KW, units=UNITS,
-                     dims={"rms_kappa_z": ("particle",)}, **kw)
+    return run_sweep(
+        pair_limit_cycle_task,
+        GRID,
+        task_kwargs=KW,
+        units=UNITS,
+        dims={"rms_kappa_z": ("particle",)},
+        **kw,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +71,18 @@ def test_sweep_validates_its_input():
 
 @pytest.mark.slow
 def test_dask_cluster_gives_the_serial_results(serial):
-    """A local two-worker cluster (separate processes) reproduces the serial sweep bit for
-    bit: every grid point's generator is spawned from the same SeedSequence."""
+    """A local two-worker cluster (separate processes) reproduces the serial sweep bit
+    for bit: every grid point's generator is spawned from the same SeedSequence."""
     distributed = pytest.importorskip(
-        "distributed", reason="the optional extra 'parallel' (dask[distributed]) is not "
-                              "installed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+        "distributed",
+        reason="the optional extra 'parallel' (dask[distributed]) is not " "installed",
+    )
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         par = _sweep(seed=5, client=client)
     assert par.attrs["backend"] == "dask"
     for name in serial.variables:

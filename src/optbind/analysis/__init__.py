@@ -4,8 +4,8 @@
 * :mod:`~optbind.analysis.maps` -- sweeps over distance and phase for two particles;
 * :mod:`~optbind.analysis.errata` -- the printed formulas that need correcting, with evidence;
 * :mod:`~optbind.analysis.approximations` -- sizes of the approximations of Sec. III;
-* :mod:`~optbind.analysis.pt_symmetry` -- PT-symmetry breaking and exceptional points of a pair;
-* :mod:`~optbind.analysis.linearisation` -- Lamb-Dicke parameters and thermal amplitudes.
+* :mod:`~optbind.analysis.pt_symmetry` -- PT symmetry and exceptional points of a pair;
+* :mod:`~optbind.analysis.linearisation` -- Lamb-Dicke parameters, thermal amplitudes.
 """
 
 import importlib as _importlib

@@ -1,4 +1,4 @@
-"""When does the linearised master equation (82) hold? Lamb-Dicke parameters and thermal amplitudes.
+"""Validity of the linearised master equation (82): Lamb-Dicke parameters, amplitudes.
 
 Eq. (82) follows from Eq. (72) by expanding the Lindblad operators of
 Eq. (76) and the forces to second order in the displacements from the foci.
@@ -16,6 +16,7 @@ parameter is ``kappa^2 <z^2>``:
 The trap itself is anharmonic on the scale ``z_R`` (intensity
 ``1/(1 + z^2/z_R^2)``), a weaker condition since ``kappa z_R = k z_R - 1 >> 1``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -54,7 +55,10 @@ def lamb_dicke_parameter(params=None):
 
 
 def thermal_occupation(params=None, temperature=295.0):
-    """Bose-Einstein occupation ``1/(exp(hbar omega/k_B T) - 1)`` of the axial mode (dimensionless)."""
+    """Bose-Einstein occupation ``1/(exp(hbar omega/k_B T) - 1)`` of the axial mode.
+
+    Dimensionless (phonons); ``omega`` is the set's Eq. (79) trap frequency.
+    """
     p = as_parameter_set(params)
     t = _v.real_array(temperature, "temperature", "K", positive=True)
     return 1.0 / np.expm1(HBAR * p.omega / (BOLTZMANN * t))
@@ -80,8 +84,11 @@ def thermal_amplitude(params=None, *, temperature=None, occupation=None):
     if (temperature is None) == (occupation is None):
         raise ValueError("give exactly one of temperature (K) and occupation (phonons)")
     p = as_parameter_set(params)
-    n = (thermal_occupation(p, temperature) if occupation is None
-         else _v.real_array(occupation, "occupation", "phonons", nonnegative=True))
+    n = (
+        thermal_occupation(p, temperature)
+        if occupation is None
+        else _v.real_array(occupation, "occupation", "phonons", nonnegative=True)
+    )
     return zero_point_amplitude(p) * np.sqrt(2.0 * n + 1.0)
 
 
@@ -107,7 +114,9 @@ def linearisation_table(*, temperatures=(295.0, 1e-3), names=None, tolerance=0.0
         ``z_th`` (m), ``kappa_z_th`` ``= eta sqrt(2n+1)`` and ``z_th_over_z_R``.
     """
     names = list(available()) if names is None else [str(n) for n in names]
-    temps = np.atleast_1d(_v.real_array(temperatures, "temperatures", "K", positive=True))
+    temps = np.atleast_1d(
+        _v.real_array(temperatures, "temperatures", "K", positive=True)
+    )
     tol = _v.real_scalar(tolerance, "tolerance", "dimensionless", positive=True)
     sets = [load(n) for n in names]
     omega = np.array([p.omega for p in sets])
@@ -118,17 +127,42 @@ def linearisation_table(*, temperatures=(295.0, 1e-3), names=None, tolerance=0.0
     occ = np.array([thermal_occupation(p, temps) for p in sets])
     zth = zzpf[:, None] * np.sqrt(2.0 * occ + 1.0)
     return LabelledResult(
-        data={"omega": omega, "kappa": kappa, "z_zpf": zzpf, "eta": eta, "z_R": z_r,
-              "max_occupation": 0.5 * (tol / eta**2 - 1.0), "occupation": occ,
-              "z_th": zth, "kappa_z_th": kappa[:, None] * zth,
-              "z_th_over_z_R": zth / z_r[:, None]},
-        dims={**{k: ("parameter_set",) for k in ("omega", "kappa", "z_zpf", "eta", "z_R",
-                                                   "max_occupation")},
-              **{k: ("parameter_set", "temperature")
-                 for k in ("occupation", "z_th", "kappa_z_th", "z_th_over_z_R")}},
+        data={
+            "omega": omega,
+            "kappa": kappa,
+            "z_zpf": zzpf,
+            "eta": eta,
+            "z_R": z_r,
+            "max_occupation": 0.5 * (tol / eta**2 - 1.0),
+            "occupation": occ,
+            "z_th": zth,
+            "kappa_z_th": kappa[:, None] * zth,
+            "z_th_over_z_R": zth / z_r[:, None],
+        },
+        dims={
+            **{
+                k: ("parameter_set",)
+                for k in ("omega", "kappa", "z_zpf", "eta", "z_R", "max_occupation")
+            },
+            **{
+                k: ("parameter_set", "temperature")
+                for k in ("occupation", "z_th", "kappa_z_th", "z_th_over_z_R")
+            },
+        },
         coords={"parameter_set": np.array(names), "temperature": temps},
-        units={"omega": "rad/s", "kappa": "1/m", "z_zpf": "m", "eta": "1", "z_R": "m",
-               "max_occupation": "phonons", "occupation": "phonons", "z_th": "m",
-               "kappa_z_th": "1", "z_th_over_z_R": "1", "parameter_set": "",
-               "temperature": "K"},
-        attrs={"tolerance": tol})
+        units={
+            "omega": "rad/s",
+            "kappa": "1/m",
+            "z_zpf": "m",
+            "eta": "1",
+            "z_R": "m",
+            "max_occupation": "phonons",
+            "occupation": "phonons",
+            "z_th": "m",
+            "kappa_z_th": "1",
+            "z_th_over_z_R": "1",
+            "parameter_set": "",
+            "temperature": "K",
+        },
+        attrs={"tolerance": tol},
+    )

@@ -50,6 +50,7 @@ edges in closed form.
 
 Frequencies may be in any consistent unit (rad/s for SI).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -74,7 +75,7 @@ __all__ = [
 
 
 def linear_stiffness(array):
-    """Closed-form stiffness matrix ``S = C - diag(m omega^2 + K)`` of a :class:`LinearArray`, N/m.
+    """Closed-form stiffness ``S = C - diag(m omega^2 + K)`` of a LinearArray, in N/m.
 
     ``S[j, jp] = dF_j/dz_jp`` of the linearised forces (Eqs. 79, 84, 85); the
     nonlinear engine's numerical counterpart is
@@ -86,7 +87,7 @@ def linear_stiffness(array):
 
 
 def pair_parameters(stiffness, masses):
-    """Pair parameters ``omega_1^2, omega_2^2, c_12, c_21, Delta, omega_bar^2`` from ``S``.
+    """Pair parameters ``omega_j^2, c_12, c_21, Delta, omega_bar^2`` from ``S``.
 
     Parameters
     ----------
@@ -105,12 +106,18 @@ def pair_parameters(stiffness, masses):
     s = _v.square_matrix(stiffness, "stiffness", "N/m", n=2)
     m = _v.same_length(masses, "masses", 2, "kg", positive=True)
     w1, w2 = -s[0, 0] / m[0], -s[1, 1] / m[1]
-    return {"omega1_sq": w1, "omega2_sq": w2, "c12": s[0, 1] / m[0], "c21": s[1, 0] / m[1],
-            "delta": 0.5 * (w1 - w2), "omega_bar_sq": 0.5 * (w1 + w2)}
+    return {
+        "omega1_sq": w1,
+        "omega2_sq": w2,
+        "c12": s[0, 1] / m[0],
+        "c21": s[1, 0] / m[1],
+        "delta": 0.5 * (w1 - w2),
+        "omega_bar_sq": 0.5 * (w1 + w2),
+    }
 
 
 def pair_discriminant(delta, c12, c21):
-    """``Delta^2 + c_12 c_21`` (frequency^4): > 0 unbroken, < 0 PT-broken, 0 at the EP."""
+    """``Delta^2 + c_12 c_21`` (rad^4/s^4): > 0 unbroken, < 0 PT-broken, 0 at an EP."""
     delta = _v.real_array(delta, "delta", "rad^2/s^2")
     c12 = _v.real_array(c12, "c12", "rad^2/s^2")
     c21 = _v.real_array(c21, "c21", "rad^2/s^2")
@@ -118,7 +125,7 @@ def pair_discriminant(delta, c12, c21):
 
 
 def pair_eigenvalues(omega1_sq, omega2_sq, c12, c21, gamma):
-    """The four eigenvalues ``lambda`` of the damped pair in closed form (module docstring).
+    """The four eigenvalues ``lambda`` of the damped pair in closed form (module doc).
 
     Parameters
     ----------
@@ -150,7 +157,7 @@ def pair_eigenvalues(omega1_sq, omega2_sq, c12, c21, gamma):
 
 
 def pair_drift_eigenvalues(stiffness, masses, gamma):
-    """Eigenvalues of the 4x4 drift of Eqs. (88), (96) by numerical diagonalisation (1/s).
+    """Eigenvalues of the 4x4 drift of Eqs. (88), (96), diagonalised numerically (1/s).
 
     :func:`optbind.gaussian.drift_matrix` (Brownian damping) made
     dimensionless with the mean frequency, then
@@ -162,14 +169,19 @@ def pair_drift_eigenvalues(stiffness, masses, gamma):
     gamma = _v.real_scalar(gamma, "gamma", "1/s", nonnegative=True)
     w = float(np.sqrt(np.mean(-np.diag(s) / m)))
     sd = s / (m[:, None] * w**2)
-    a = drift_matrix(np.ones(2), -np.diag(sd), sd - np.diag(np.diag(sd)), gamma=gamma / w,
-                     damping="brownian")
+    a = drift_matrix(
+        np.ones(2),
+        -np.diag(sd),
+        sd - np.diag(np.diag(sd)),
+        gamma=gamma / w,
+        damping="brownian",
+    )
     ev = eigenvalues(a) * w
     return ev[np.argsort(-ev.real, kind="stable")]
 
 
 def exceptional_detuning(c12, c21):
-    """``|Delta_EP| = sqrt(-c_12 c_21)`` (rad^2/s^2); NaN where ``c_12 c_21 > 0`` (no EP)."""
+    """``|Delta_EP| = sqrt(-c_12 c_21)`` (rad^2/s^2); NaN if ``c_12 c_21 > 0``."""
     c12 = _v.real_array(c12, "c12", "rad^2/s^2")
     c21 = _v.real_array(c21, "c21", "rad^2/s^2")
     prod = c12 * c21
@@ -178,7 +190,9 @@ def exceptional_detuning(c12, c21):
 
 
 def hopf_detuning(c12, c21, omega_bar_sq, gamma):
-    """``|Delta_H| = sqrt(-c_12 c_21 - gamma^2 omega_bar^2)``: a mode grows for ``|Delta| < |Delta_H|``.
+    """Hopf detuning ``|Delta_H| = sqrt(-c_12 c_21 - gamma^2 omega_bar^2)``, rad^2/s^2.
+
+    A mode grows for ``|Delta| < |Delta_H|``.
 
     NaN where the damping ``gamma`` suppresses the instability at every
     detuning (``-c_12 c_21 < gamma^2 omega_bar^2``).
@@ -221,6 +235,7 @@ def exceptional_power_ratios(omega_sq, c12, c21, *, gamma=0.0):
     c12 = _v.real_scalar(c12, "c12", "rad^2/s^2")
     c21 = _v.real_scalar(c21, "c21", "rad^2/s^2")
     gamma = _v.real_scalar(gamma, "gamma", "1/s", nonnegative=True)
+
     def ratio(half, sign):
         b = (sign * half - 0.5 * (c12 - c21)) / w2
         return (b + np.sqrt(b * b + 1.0)) ** 2
@@ -284,6 +299,8 @@ def find_exceptional_point(stiffness_at, bracket, *, xtol=1e-12):
 
     f_lo, f_hi = disc(lo), disc(hi)
     if f_lo * f_hi > 0:
-        raise ValueError("bracket must enclose a sign change of the discriminant (one side "
-                         "PT-broken, the other unbroken)")
+        raise ValueError(
+            "bracket must enclose a sign change of the discriminant (one side "
+            "PT-broken, the other unbroken)"
+        )
     return float(brentq(disc, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps))

@@ -7,7 +7,7 @@
 * :mod:`~optbind.dynamics.nonlinear` -- nonlinear Langevin dynamics with the full forces
   (Eqs. 72, 76-78, C10b) of a :class:`~optbind.linear.array.LinearArray`;
 * :mod:`~optbind.dynamics.records` -- labelled results saved with coordinates and units;
-* :mod:`~optbind.dynamics.sweeps` -- parameter sweeps of stochastic ensembles, serial or dask.
+* :mod:`~optbind.dynamics.sweeps` -- sweeps of stochastic ensembles, serial or on dask.
 
 The linear engines share one calling convention: the model first, options keyword-only,
 ``damping="lindblad"`` by default, randomness through ``seed``.
@@ -15,7 +15,8 @@ The linear engines share one calling convention: the model first, options keywor
 
 import importlib as _importlib
 
-_MODULES = ('moments', 'quantum', 'langevin', 'response', 'nonlinear', 'records', 'sweeps')
+_MODULES = ('moments', 'quantum', 'langevin', 'response', 'nonlinear', 'records',
+            'sweeps')
 __all__ = list(_MODULES)
 
 

@@ -1,11 +1,12 @@
-"""Nonlinear stochastic dynamics of particles in a tweezer array (Eqs. 72, 76-78, 96, C10b).
+"""Nonlinear stochastic dynamics of particles in tweezers (Eqs. 72, 76-78, 96, C10b).
 
 The engine integrates the classical (Wigner-truncated) equations of motion of
 ``N`` point-dipole spheres, without linearising any force:
 
 .. math::
     \\dot{\\mathbf r}_j = \\mathbf p_j/m_j,\\qquad
-    \\dot{\\mathbf p}_j = \\mathbf F_j(\\mathbf r_1..\\mathbf r_N) + \\mathbf F^{\\rm st}_j
+    \\dot{\\mathbf p}_j = \\mathbf F_j(\\mathbf r_1..\\mathbf r_N)
+        + \\mathbf F^{\\rm st}_j
         - \\gamma\\,\\mathbf p_j + \\boldsymbol\\xi_j(t),
 
 * ``F_j``: gradient force of the Gaussian-beam field of Eqs. (77)-(78)
@@ -39,16 +40,32 @@ in distribution, so the symmetric (Strang) composition has weak order 2; the
 measured order is in the test-suite and the benchmark.  For a harmonic trap
 its stationary position distribution is exact at any stable step.
 
+Recoil noise at the foci (the default)
+--------------------------------------
+``D`` depends on the positions through the field envelope (relative change
+``(z/z_R)^2``) and through the interference phases of the correlations
+(``kappa (z_j - z_j')``), but the correlations are only ``~1/(kd)`` of the
+diagonal.  Measured with :meth:`TweezerArrayDynamics.recoil_variation` for the
+arrays of :func:`optbind.linear.chain.chain_array` (``k d = 57``):
+``||D(r) - D(foci)|| / ||D|| = 2e-4, 5.5e-3, 1.3e-2`` (``N = 10``; ``6e-5, 1.7e-3,
+9e-3`` for a pair) at rms displacements ``kappa z = 0.01, 0.3, 1``.  Freezing
+``D`` at the foci is therefore a percent-level approximation even on limit
+cycles of amplitude ``~1/kappa``; ``recoil="positions"`` re-evaluates it
+(an angular quadrature per configuration, ~0.03 s for a pair).
+
 Motion
 ------
 ``axes="z"`` (default) moves the particles along the optical axis only (the
 motion of Sec. V A), with ``x, y`` held at the foci; ``axes="xyz"`` moves all
-three directions (the transverse frequencies are ``sqrt(2) z_R/w`` times the
-axial one, so the transverse-axial coupling enters off-resonantly; see
-:meth:`TweezerArrayDynamics.stiffness` to measure it).
+three directions.  Measured for a ``delic2020`` pair and the chains of
+``chain_array``: the couplings ``dF_{z,j}/dx_{j'}`` are as large as ``C`` (1.1,
+1.6 and 3.3 times ``max |C|`` for N = 2, 3, 10) but the transverse frequencies are ~4 times the axial one
+(``sqrt(2) z_R/w``), so they act off-resonantly: the growth rates of the
+unstable chains change by -1.2 % (N = 3) and -1.6 % (N = 10).
 
 Units: SI throughout (m, s, kg, N, K).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -96,15 +113,32 @@ def _check_diffusion(d, n, name="diffusion"):
     d = _v.real_array(d, name, "N^2 s")
     if d.shape[-2:] != (n, n):
         raise ValueError(f"{name} must have shape (..., {n}, {n}); got {d.shape}")
-    if not np.allclose(d, np.swapaxes(d, -1, -2), rtol=1e-10,
-                       atol=1e-12 * float(np.max(np.abs(d)) or 1.0)):
+    if not np.allclose(
+        d,
+        np.swapaxes(d, -1, -2),
+        rtol=1e-10,
+        atol=1e-12 * float(np.max(np.abs(d)) or 1.0),
+    ):
         raise ValueError(f"{name} must be symmetric (a real diffusion matrix, N^2 s)")
     return 0.5 * (d + np.swapaxes(d, -1, -2))
 
 
 # --------------------------------------------------------------- integrator
-def baoab(force, positions, momenta, masses, *, dt, n_steps, gamma=0.0, temperature=0.0,
-          diffusion=None, diffusion_every=1, seed=None, record_every=1):
+def baoab(
+    force,
+    positions,
+    momenta,
+    masses,
+    *,
+    dt,
+    n_steps,
+    gamma=0.0,
+    temperature=0.0,
+    diffusion=None,
+    diffusion_every=1,
+    seed=None,
+    record_every=1,
+):
     """Integrate underdamped Langevin equations with the BAOAB splitting.
 
     Solves ``dq = p/m dt``, ``dp = [f(q) - gamma p] dt + sqrt(Q) dW`` with the
@@ -163,8 +197,10 @@ def baoab(force, positions, momenta, masses, *, dt, n_steps, gamma=0.0, temperat
     q = _v.real_array(positions, "positions", "m")
     p = _v.real_array(momenta, "momenta", "kg m/s")
     if q.ndim == 0 or p.shape != q.shape:
-        raise ValueError(f"positions and momenta must have the same shape (..., M); got "
-                         f"{q.shape} and {p.shape}")
+        raise ValueError(
+            f"positions and momenta must have the same shape (..., M); got "
+            f"{q.shape} and {p.shape}"
+        )
     n = q.shape[-1]
     m = _v.same_length(masses, "masses", n, "kg", positive=True)
     dt = _v.real_scalar(dt, "dt", "s", positive=True)
@@ -177,41 +213,51 @@ def baoab(force, positions, momenta, masses, *, dt, n_steps, gamma=0.0, temperat
     if diffusion is not None and not callable(diffusion):
         diffusion = _check_diffusion(diffusion, n)
         if diffusion.ndim != 2:
-            raise ValueError("a constant diffusion must have shape (M, M); pass a callable "
-                             "for position-dependent diffusion")
+            raise ValueError(
+                "a constant diffusion must have shape (M, M); pass a callable "
+                "for position-dependent diffusion"
+            )
 
     decay = np.exp(-gamma * dt)
     window = -np.expm1(-2.0 * gamma * dt) / (2.0 * gamma) if gamma > 0 else dt
     gas = np.diag(2.0 * m * gamma * BOLTZMANN * temperature * window)
 
     def noise_factor(d):
-        """Transposed square root ``L^T`` of the O-step covariance (contiguous: fast matmul)."""
+        """Transposed square root ``L^T`` of the O-step covariance (contiguous)."""
         cov = gas if d is None else gas + 2.0 * window * d
-        return (np.ascontiguousarray(np.swapaxes(_psd_sqrt(cov), -1, -2))
-                if np.any(cov) else None)
+        return (
+            np.ascontiguousarray(np.swapaxes(_psd_sqrt(cov), -1, -2))
+            if np.any(cov)
+            else None
+        )
 
     factor = None if callable(diffusion) else noise_factor(diffusion)
     half = 0.5 * dt / m
     f = np.asarray(force(q), dtype=float)
     if f.shape != q.shape:
-        raise ValueError(f"force(q) must return the shape of q, {q.shape}; got {f.shape}")
+        raise ValueError(
+            f"force(q) must return the shape of q, {q.shape}; got {f.shape}"
+        )
     n_rec = n_steps // record_every + 1
     q_out = np.empty((n_rec,) + q.shape)
     p_out = np.empty((n_rec,) + q.shape)
     q_out[0], p_out[0] = q, p
     for step in range(1, n_steps + 1):
-        p = p + 0.5 * dt * f                                           # B
-        q = q + half * p                                               # A
+        p = p + 0.5 * dt * f  # B
+        q = q + half * p  # A
         if callable(diffusion) and (step - 1) % diffusion_every == 0:
             factor = noise_factor(_check_diffusion(diffusion(q), n))
-        p = decay * p                                                  # O
+        p = decay * p  # O
         if factor is not None:
             xi = rng.standard_normal(q.shape)
-            p = p + (np.einsum("...b,...ba->...a", xi, factor) if factor.ndim > 2
-                     else xi @ factor)
-        q = q + half * p                                               # A
+            p = p + (
+                np.einsum("...b,...ba->...a", xi, factor)
+                if factor.ndim > 2
+                else xi @ factor
+            )
+        q = q + half * p  # A
         f = np.asarray(force(q), dtype=float)
-        p = p + 0.5 * dt * f                                           # B
+        p = p + 0.5 * dt * f  # B
         if step % record_every == 0:
             q_out[step // record_every] = q
             p_out[step // record_every] = p
@@ -220,8 +266,9 @@ def baoab(force, positions, momenta, masses, *, dt, n_steps, gamma=0.0, temperat
 
 
 # ------------------------------------------------------------ recoil noise
-def recoil_diffusion(positions, volumes, chi, field, *, axes="z", quadrature=None,
-                     chunk=32):
+def recoil_diffusion(
+    positions, volumes, chi, field, *, axes="z", quadrature=None, chunk=32
+):
     """Real momentum-diffusion matrix of photon recoil from Eq. (76), in N^2 s.
 
     ``D_{ja, j'b} = (hbar^2/2) int d^2n sum_s Re[(dL_ns/dr_{ja})(dL_ns/dr_{j'b})^*]``
@@ -255,31 +302,42 @@ def recoil_diffusion(positions, volumes, chi, field, *, axes="z", quadrature=Non
     ax = _AXES[_v.choice(axes, "axes", tuple(_AXES))]
     pos = _v.vectors(positions, "positions", "m")
     if pos.ndim < 2:
-        raise ValueError(f"positions must have shape (N, 3) or (..., N, 3); got {pos.shape}")
+        raise ValueError(
+            f"positions must have shape (N, 3) or (..., N, 3); got {pos.shape}"
+        )
     chunk = _v.integer(chunk, "chunk", minimum=1)
     if quadrature is None:
         orders = quadrature_order(pos, field.k)
     else:
-        orders = tuple(quadrature) if isinstance(quadrature, (tuple, list)) else (quadrature,)
+        orders = (
+            tuple(quadrature)
+            if isinstance(quadrature, (tuple, list))
+            else (quadrature,)
+        )
     nodes, weights = sphere_quadrature(*orders)
     batch = pos.shape[:-2]
     n = pos.shape[-2]
     flat = pos.reshape((-1, n, 3))
     out = np.empty((flat.shape[0], n * len(ax), n * len(ax)))
     for start in range(0, flat.shape[0], chunk):
-        block = flat[start:start + chunk]
-        dl = np.stack([amplitude_derivatives(block, volumes, chi, field, nodes, axis=a)
-                       for a in ax], axis=-1)                       # (b, M, 2, N, A)
+        block = flat[start : start + chunk]
+        dl = np.stack(
+            [
+                amplitude_derivatives(block, volumes, chi, field, nodes, axis=a)
+                for a in ax
+            ],
+            axis=-1,
+        )  # (b, M, 2, N, A)
         dl = dl.reshape(dl.shape[:3] + (n * len(ax),))
         d = 0.5 * HBAR**2 * np.einsum("m,bmsj,bmsk->bjk", weights, dl, dl.conj())
-        out[start:start + chunk] = d.real
+        out[start : start + chunk] = d.real
     out = 0.5 * (out + np.swapaxes(out, -1, -2))
     return out.reshape(batch + out.shape[-2:])
 
 
 # ------------------------------------------------------------------ results
 class Trajectories(LabelledResult):
-    """Trajectories of the nonlinear engine (a :class:`~optbind.dynamics.records.LabelledResult`).
+    """Trajectories of the nonlinear engine (a :class:`~.records.LabelledResult`).
 
     Variables: ``displacement`` (m) and ``momentum`` (kg m/s) with dimensions
     ``("time", "trajectory", "particle", "axis")`` (displacements from the
@@ -336,14 +394,17 @@ def fit_growth_rate(trajectories, *, t_min=None, t_max=None):
         ``lambda`` in 1/s.
     """
     if not isinstance(trajectories, Trajectories):
-        raise TypeError(f"trajectories must be Trajectories; got "
-                        f"{type(trajectories).__name__}")
+        raise TypeError(
+            f"trajectories must be Trajectories; got " f"{type(trajectories).__name__}"
+        )
     t = trajectories.times
     lo = t[0] if t_min is None else _v.real_scalar(t_min, "t_min", "s")
     hi = t[-1] if t_max is None else _v.real_scalar(t_max, "t_max", "s")
     sel = (t >= lo) & (t <= hi)
     if sel.sum() < 3:
-        raise ValueError("the fit window [t_min, t_max] must contain at least 3 records")
+        raise ValueError(
+            "the fit window [t_min, t_max] must contain at least 3 records"
+        )
     e = trajectories.energy().mean(axis=1)[sel]
     if np.any(e <= 0):
         raise ValueError("the energy must be positive in the fit window")
@@ -399,31 +460,56 @@ class TweezerArrayDynamics:
     (11, 4, 2, 1)
     """
 
-    def __init__(self, array, *, gamma=None, pressure=None, temperature=295.0, axes="z",
-                 binding=True, recoil="foci", green="full", static_force=None,
-                 quadrature=None):
+    def __init__(
+        self,
+        array,
+        *,
+        gamma=None,
+        pressure=None,
+        temperature=295.0,
+        axes="z",
+        binding=True,
+        recoil="foci",
+        green="full",
+        static_force=None,
+        quadrature=None,
+    ):
         if not isinstance(array, LinearArray):
-            raise TypeError(f"array must be an optbind.linear.array.LinearArray; got "
-                            f"{type(array).__name__}")
+            raise TypeError(
+                f"array must be an optbind.linear.array.LinearArray; got "
+                f"{type(array).__name__}"
+            )
         self.array = array
         self.field = array.field
-        self.temperature = _v.real_scalar(temperature, "temperature", "K", nonnegative=True)
+        self.temperature = _v.real_scalar(
+            temperature, "temperature", "K", nonnegative=True
+        )
         if gamma is not None and pressure is not None:
             raise ValueError("give either gamma (1/s) or pressure (Pa), not both")
         if pressure is not None:
-            radius = float(np.mean((3.0 * array.volumes / (4.0 * np.pi)) ** (1.0 / 3.0)))
+            radius = float(
+                np.mean((3.0 * array.volumes / (4.0 * np.pi)) ** (1.0 / 3.0))
+            )
             density = float(np.mean(array.masses / array.volumes))
             if self.temperature <= 0:
-                raise ValueError("temperature must be > 0 (K) to compute the Epstein rate")
-            gamma = float(epstein_damping(pressure, radius, density,
-                                          temperature=self.temperature))
-        self.gamma = 0.0 if gamma is None else _v.real_scalar(gamma, "gamma", "1/s",
-                                                              nonnegative=True)
+                raise ValueError(
+                    "temperature must be > 0 (K) to compute the Epstein rate"
+                )
+            gamma = float(
+                epstein_damping(pressure, radius, density, temperature=self.temperature)
+            )
+        self.gamma = (
+            0.0
+            if gamma is None
+            else _v.real_scalar(gamma, "gamma", "1/s", nonnegative=True)
+        )
         self.axes = _v.choice(axes, "axes", tuple(_AXES))
         self._ax = _AXES[self.axes]
         self.binding = _v.boolean(binding, "binding")
         self.recoil = _v.choice(recoil, "recoil", _RECOIL)
-        self.green = _v.choice(green, "green", ("full", "real", "static", "far", "focal"))
+        self.green = _v.choice(
+            green, "green", ("full", "real", "static", "far", "focal")
+        )
         self.quadrature = quadrature
         n = array.n_particles
         self.n_particles = n
@@ -435,7 +521,9 @@ class TweezerArrayDynamics:
             _v.choice(static_force, "static_force", ("compensate",))
             self.static_force = -self._raw_forces(self.foci)
         elif static_force is not None:
-            self.static_force = _v.vectors(static_force, "static_force", "N", shape=(n, 3))
+            self.static_force = _v.vectors(
+                static_force, "static_force", "N", shape=(n, 3)
+            )
         self._dof_masses = np.repeat(self.masses, len(self._ax))
         self._diffusion_foci = None
 
@@ -443,10 +531,17 @@ class TweezerArrayDynamics:
     def _raw_forces(self, positions):
         a = self.array
         if self.binding:
-            return total_forces(positions, a.volumes, a.chi, self.field,
-                                chi_tilde=a.chi_tilde, green=self.green)
-        return (gradient_forces(positions, a.volumes, a.chi_tilde, self.field)
-                + radiation_pressure_forces(positions, a.volumes, a.chi, self.field))
+            return total_forces(
+                positions,
+                a.volumes,
+                a.chi,
+                self.field,
+                chi_tilde=a.chi_tilde,
+                green=self.green,
+            )
+        return gradient_forces(
+            positions, a.volumes, a.chi_tilde, self.field
+        ) + radiation_pressure_forces(positions, a.volumes, a.chi, self.field)
 
     def forces(self, positions):
         """Deterministic force on every particle (without damping and noise), in N.
@@ -467,8 +562,9 @@ class TweezerArrayDynamics:
         """Positions (..., N, 3) from coordinates (..., M) of the moving axes."""
         q = np.asarray(q, dtype=float)
         pos = np.broadcast_to(self.foci, q.shape[:-1] + self.foci.shape).copy()
-        pos[..., list(self._ax)] += q.reshape(q.shape[:-1] + (self.n_particles,
-                                                              len(self._ax)))
+        pos[..., list(self._ax)] += q.reshape(
+            q.shape[:-1] + (self.n_particles, len(self._ax))
+        )
         return pos
 
     def _dof_forces(self, q):
@@ -501,10 +597,12 @@ class TweezerArrayDynamics:
         -------
         ndarray, shape (M, M)
         """
-        q0 = (np.zeros(self.n_dof) if positions is None
-              else self._coordinates(positions))
-        h = 1e-4 / self.field.k if step is None else _v.real_scalar(step, "step", "m",
-                                                                    positive=True)
+        q0 = np.zeros(self.n_dof) if positions is None else self._coordinates(positions)
+        h = (
+            1e-4 / self.field.k
+            if step is None
+            else _v.real_scalar(step, "step", "m", positive=True)
+        )
         return central_difference(self._dof_forces, q0, h).T
 
     def drift_matrix(self, *, positions=None, step=None):
@@ -517,11 +615,16 @@ class TweezerArrayDynamics:
         """
         s = self.stiffness(positions=positions, step=step)
         diag = np.diag(s).copy()
-        return _drift_matrix(self._dof_masses, -diag, s - np.diag(diag), gamma=self.gamma,
-                             damping="brownian")
+        return _drift_matrix(
+            self._dof_masses,
+            -diag,
+            s - np.diag(diag),
+            gamma=self.gamma,
+            damping="brownian",
+        )
 
     def linear_rates(self, *, positions=None, step=None):
-        """Eigenvalues of :meth:`drift_matrix` in 1/s (complex), largest real part first.
+        """Eigenvalues of :meth:`drift_matrix` in 1/s (complex), largest real part 1st.
 
         The matrix is made dimensionless with the largest trap frequency
         before :func:`optbind.numerics.eigenvalues` (its Jordan-block
@@ -577,8 +680,10 @@ class TweezerArrayDynamics:
             q, f = q_new, f_new
             if np.max(np.abs(lam * dq)) < tol:
                 return self._positions(q)
-        raise RuntimeError("equilibrium: Newton iteration did not converge; the particles "
-                           "may not be trapped (radiation pressure too strong)")
+        raise RuntimeError(
+            "equilibrium: Newton iteration did not converge; the particles "
+            "may not be trapped (radiation pressure too strong)"
+        )
 
     # ------------------------------------------------------------- noise
     def diffusion(self, *, positions=None):
@@ -593,14 +698,25 @@ class TweezerArrayDynamics:
         if positions is None:
             if self._diffusion_foci is None:
                 self._diffusion_foci = recoil_diffusion(
-                    self.foci, self.array.volumes, self.array.chi, self.field, axes=self.axes,
-                    quadrature=self.quadrature)
+                    self.foci,
+                    self.array.volumes,
+                    self.array.chi,
+                    self.field,
+                    axes=self.axes,
+                    quadrature=self.quadrature,
+                )
             return self._diffusion_foci
-        return recoil_diffusion(positions, self.array.volumes, self.array.chi, self.field,
-                                axes=self.axes, quadrature=self.quadrature)
+        return recoil_diffusion(
+            positions,
+            self.array.volumes,
+            self.array.chi,
+            self.field,
+            axes=self.axes,
+            quadrature=self.quadrature,
+        )
 
     def recoil_variation(self, displacements):
-        """Relative change ``||D(r) - D(foci)||_F / ||D(foci)||_F`` of the recoil diffusion.
+        """Relative change ``||D(r) - D(foci)||_F / ||D(foci)||_F`` of the recoil noise.
 
         The number that decides whether ``recoil="foci"`` (``D`` frozen at the
         foci) is adequate at the amplitudes of a simulation.
@@ -617,13 +733,27 @@ class TweezerArrayDynamics:
         """
         q = _v.real_array(displacements, "displacements", "m")
         if q.shape[-2:] != (self.n_particles, len(self._ax)):
-            raise ValueError(f"displacements must have shape (..., {self.n_particles}, "
-                             f"{len(self._ax)}); got {q.shape}")
+            raise ValueError(
+                f"displacements must have shape (..., {self.n_particles}, "
+                f"{len(self._ax)}); got {q.shape}"
+            )
         pos = self._positions(q.reshape(q.shape[:-2] + (self.n_dof,)))
-        d0 = recoil_diffusion(self.foci, self.array.volumes, self.array.chi, self.field,
-                              axes=self.axes, quadrature=self.quadrature)
-        d = recoil_diffusion(pos, self.array.volumes, self.array.chi, self.field,
-                             axes=self.axes, quadrature=self.quadrature)
+        d0 = recoil_diffusion(
+            self.foci,
+            self.array.volumes,
+            self.array.chi,
+            self.field,
+            axes=self.axes,
+            quadrature=self.quadrature,
+        )
+        d = recoil_diffusion(
+            pos,
+            self.array.volumes,
+            self.array.chi,
+            self.field,
+            axes=self.axes,
+            quadrature=self.quadrature,
+        )
         return np.linalg.norm(d - d0, axis=(-2, -1)) / np.linalg.norm(d0)
 
     def linear_model(self, *, positions=None, step=None):
@@ -644,30 +774,57 @@ class TweezerArrayDynamics:
             Use with ``damping="brownian"``.
         """
         if self.axes != "z":
-            raise ValueError("linear_model needs axes='z' (ArrayModel describes axial "
-                             "motion)")
+            raise ValueError(
+                "linear_model needs axes='z' (ArrayModel describes axial " "motion)"
+            )
         s = self.stiffness(positions=positions, step=step)
         stiff = -np.diag(s)
         if np.any(stiff <= 0):
             raise ValueError("the stiffness -S_jj must be > 0 at the expansion point")
         omega = np.sqrt(stiff / self.masses)
-        thermal = self.masses * self.gamma * (BOLTZMANN * self.temperature
-                                              - 0.5 * HBAR * omega)
+        thermal = (
+            self.masses
+            * self.gamma
+            * (BOLTZMANN * self.temperature - 0.5 * HBAR * omega)
+        )
         if self.gamma > 0 and np.any(thermal < 0):
-            raise ValueError("linear_model is the classical limit: needs k_B T >= hbar "
-                             "omega/2")
-        d = self.diffusion(positions=None if positions is None else
-                           _v.vectors(positions, "positions", "m",
-                                      shape=(self.n_particles, 3)))
-        q0 = (np.zeros(self.n_dof) if positions is None
-              else self._coordinates(positions))
-        return ArrayModel(masses=self.masses, omega=omega, C=s - np.diag(np.diag(s)),
-                          D=d + np.diag(thermal), K=np.zeros(self.n_particles),
-                          F=self._dof_forces(q0), gamma=self.gamma, n_th=0.0)
+            raise ValueError(
+                "linear_model is the classical limit: needs k_B T >= hbar " "omega/2"
+            )
+        d = self.diffusion(
+            positions=(
+                None
+                if positions is None
+                else _v.vectors(
+                    positions, "positions", "m", shape=(self.n_particles, 3)
+                )
+            )
+        )
+        q0 = np.zeros(self.n_dof) if positions is None else self._coordinates(positions)
+        return ArrayModel(
+            masses=self.masses,
+            omega=omega,
+            C=s - np.diag(np.diag(s)),
+            D=d + np.diag(thermal),
+            K=np.zeros(self.n_particles),
+            F=self._dof_forces(q0),
+            gamma=self.gamma,
+            n_th=0.0,
+        )
 
     # ---------------------------------------------------------- simulate
-    def simulate(self, *, dt, n_steps, n_traj=1, seed=None, initial_displacements=None,
-                 initial_momenta=None, record_every=1, recoil_every=1):
+    def simulate(
+        self,
+        *,
+        dt,
+        n_steps,
+        n_traj=1,
+        seed=None,
+        initial_displacements=None,
+        initial_momenta=None,
+        record_every=1,
+        recoil_every=1,
+    ):
         """Integrate the nonlinear Langevin equations with :func:`baoab`.
 
         Parameters
@@ -702,41 +859,82 @@ class TweezerArrayDynamics:
                 return np.zeros(shape)
             arr = _v.real_array(value, name, unit)
             if arr.shape not in (shape[1:], shape):
-                raise ValueError(f"{name} must have shape {shape[1:]} or {shape}; got "
-                                 f"{arr.shape}")
+                raise ValueError(
+                    f"{name} must have shape {shape[1:]} or {shape}; got "
+                    f"{arr.shape}"
+                )
             return np.broadcast_to(arr, shape).copy()
 
         q0 = initial(initial_displacements, "initial_displacements", "m").reshape(
-            n_traj, self.n_dof)
-        p0 = initial(initial_momenta, "initial_momenta", "kg m/s").reshape(n_traj,
-                                                                            self.n_dof)
+            n_traj, self.n_dof
+        )
+        p0 = initial(initial_momenta, "initial_momenta", "kg m/s").reshape(
+            n_traj, self.n_dof
+        )
         if self.recoil == "foci":
             diffusion = self.diffusion()
         elif self.recoil == "positions":
+
             def diffusion(q):
                 return self.diffusion(positions=self._positions(q))
+
         else:
             diffusion = None
-        times, q, p = baoab(self._dof_forces, q0, p0, self._dof_masses, dt=dt,
-                            n_steps=n_steps, gamma=self.gamma, temperature=self.temperature,
-                            diffusion=diffusion, diffusion_every=recoil_every, seed=seed,
-                            record_every=record_every)
+        times, q, p = baoab(
+            self._dof_forces,
+            q0,
+            p0,
+            self._dof_masses,
+            dt=dt,
+            n_steps=n_steps,
+            gamma=self.gamma,
+            temperature=self.temperature,
+            diffusion=diffusion,
+            diffusion_every=recoil_every,
+            seed=seed,
+            record_every=record_every,
+        )
         stiff = -np.diag(self.stiffness()).reshape(self.n_particles, len(self._ax))
         dims4 = ("time", "trajectory", "particle", "axis")
-        attrs = {"dt": float(dt), "n_steps": int(n_steps), "gamma": self.gamma,
-                 "temperature": self.temperature, "axes": self.axes,
-                 "binding": self.binding, "recoil": self.recoil, "green": self.green,
-                 "seed": seed if isinstance(seed, (int, np.integer)) else None}
+        attrs = {
+            "dt": float(dt),
+            "n_steps": int(n_steps),
+            "gamma": self.gamma,
+            "temperature": self.temperature,
+            "axes": self.axes,
+            "binding": self.binding,
+            "recoil": self.recoil,
+            "green": self.green,
+            "seed": seed if isinstance(seed, (int, np.integer)) else None,
+        }
         return Trajectories(
-            data={"displacement": q.reshape((times.size,) + shape),
-                  "momentum": p.reshape((times.size,) + shape),
-                  "mass": self.masses.copy(), "stiffness": stiff},
-            dims={"displacement": dims4, "momentum": dims4, "mass": ("particle",),
-                  "stiffness": ("particle", "axis")},
-            coords={"time": times, "trajectory": np.arange(n_traj),
-                    "particle": np.arange(self.n_particles),
-                    "axis": np.array(["xyz"[a] for a in self._ax])},
-            units={"displacement": "m", "momentum": "kg m/s", "mass": "kg",
-                   "stiffness": "N/m", "time": "s", "trajectory": "1", "particle": "1",
-                   "axis": "1"},
-            attrs=attrs)
+            data={
+                "displacement": q.reshape((times.size,) + shape),
+                "momentum": p.reshape((times.size,) + shape),
+                "mass": self.masses.copy(),
+                "stiffness": stiff,
+            },
+            dims={
+                "displacement": dims4,
+                "momentum": dims4,
+                "mass": ("particle",),
+                "stiffness": ("particle", "axis"),
+            },
+            coords={
+                "time": times,
+                "trajectory": np.arange(n_traj),
+                "particle": np.arange(self.n_particles),
+                "axis": np.array(["xyz"[a] for a in self._ax]),
+            },
+            units={
+                "displacement": "m",
+                "momentum": "kg m/s",
+                "mass": "kg",
+                "stiffness": "N/m",
+                "time": "s",
+                "trajectory": "1",
+                "particle": "1",
+                "axis": "1",
+            },
+            attrs=attrs,
+        )

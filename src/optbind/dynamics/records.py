@@ -23,6 +23,7 @@ Files
   column per dimension coordinate and per variable), with ``#`` header lines
   giving units and attributes.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,7 +39,9 @@ _FORMAT = "optbind.LabelledResult/1"
 
 def _check_name(name, what):
     if not isinstance(name, str) or not name or "/" in name:
-        raise ValueError(f"{what} names must be non-empty strings without '/'; got {name!r}")
+        raise ValueError(
+            f"{what} names must be non-empty strings without '/'; got {name!r}"
+        )
     return name
 
 
@@ -53,8 +56,10 @@ def _scalar_attr(key, value):
         return value
     if value is None:
         return None
-    raise TypeError(f"attrs[{key!r}] must be a number, a string, a bool or None; got "
-                    f"{type(value).__name__}")
+    raise TypeError(
+        f"attrs[{key!r}] must be a number, a string, a bool or None; got "
+        f"{type(value).__name__}"
+    )
 
 
 def _cell(x):
@@ -103,12 +108,19 @@ class LabelledResult:
     attrs: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        for what, obj in (("data", self.data), ("dims", self.dims), ("coords", self.coords),
-                          ("units", self.units), ("attrs", self.attrs)):
+        for what, obj in (
+            ("data", self.data),
+            ("dims", self.dims),
+            ("coords", self.coords),
+            ("units", self.units),
+            ("attrs", self.attrs),
+        ):
             if not isinstance(obj, dict):
                 raise TypeError(f"{what} must be a dict; got {type(obj).__name__}")
         data = {_check_name(k, "variable"): np.asarray(v) for k, v in self.data.items()}
-        coords = {_check_name(k, "coordinate"): np.asarray(v) for k, v in self.coords.items()}
+        coords = {
+            _check_name(k, "coordinate"): np.asarray(v) for k, v in self.coords.items()
+        }
         dims = {}
         for name, arr in data.items():
             if name not in self.dims:
@@ -118,11 +130,15 @@ class LabelledResult:
                 raise ValueError(f"variable {name!r} has {arr.ndim} axes but dims {d}")
             for axis, dim in enumerate(d):
                 if dim not in coords:
-                    raise ValueError(f"coords must contain dimension {dim!r} of {name!r}")
+                    raise ValueError(
+                        f"coords must contain dimension {dim!r} of {name!r}"
+                    )
                 if coords[dim].ndim != 1 or coords[dim].shape[0] != arr.shape[axis]:
-                    raise ValueError(f"coordinate {dim!r} must be 1-D of length "
-                                     f"{arr.shape[axis]} (axis {axis} of {name!r}); got "
-                                     f"shape {coords[dim].shape}")
+                    raise ValueError(
+                        f"coordinate {dim!r} must be 1-D of length "
+                        f"{arr.shape[axis]} (axis {axis} of {name!r}); got "
+                        f"shape {coords[dim].shape}"
+                    )
             dims[name] = d
         units = {}
         for name in list(data) + list(coords):
@@ -130,8 +146,13 @@ class LabelledResult:
                 raise ValueError(f"units must give a unit string for {name!r}")
             units[name] = self.units[name]
         attrs = {str(k): _scalar_attr(k, v) for k, v in self.attrs.items()}
-        for name, value in (("data", data), ("dims", dims), ("coords", coords),
-                            ("units", units), ("attrs", attrs)):
+        for name, value in (
+            ("data", data),
+            ("dims", dims),
+            ("coords", coords),
+            ("units", units),
+            ("attrs", attrs),
+        ):
             object.__setattr__(self, name, value)
 
     # ------------------------------------------------------------ access
@@ -141,8 +162,10 @@ class LabelledResult:
             return self.data[name]
         if name in self.coords:
             return self.coords[name]
-        raise KeyError(f"unknown variable {name!r}; variables: {sorted(self.data)}, "
-                       f"coordinates: {sorted(self.coords)}")
+        raise KeyError(
+            f"unknown variable {name!r}; variables: {sorted(self.data)}, "
+            f"coordinates: {sorted(self.coords)}"
+        )
 
     @property
     def variables(self):
@@ -153,21 +176,33 @@ class LabelledResult:
         """Same names, dimensions, units, coordinates and values (within tolerances)."""
         if not isinstance(other, LabelledResult):
             return False
-        if (self.dims != other.dims or self.units != other.units
-                or set(self.coords) != set(other.coords)):
+        if (
+            self.dims != other.dims
+            or self.units != other.units
+            or set(self.coords) != set(other.coords)
+        ):
             return False
         for k in self.coords:
             if not np.array_equal(self.coords[k], other.coords[k]):
                 return False
-        return all(self.data[k].shape == other.data[k].shape
-                   and np.allclose(self.data[k], other.data[k], rtol=rtol, atol=atol,
-                                   equal_nan=True) for k in self.data)
+        return all(
+            self.data[k].shape == other.data[k].shape
+            and np.allclose(
+                self.data[k], other.data[k], rtol=rtol, atol=atol, equal_nan=True
+            )
+            for k in self.data
+        )
 
     # ------------------------------------------------------------- files
     def _meta(self):
-        return {"format": _FORMAT, "dims": {k: list(v) for k, v in self.dims.items()},
-                "units": self.units, "attrs": self.attrs, "variables": list(self.data),
-                "coordinates": list(self.coords)}
+        return {
+            "format": _FORMAT,
+            "dims": {k: list(v) for k, v in self.dims.items()},
+            "units": self.units,
+            "attrs": self.attrs,
+            "variables": list(self.data),
+            "coordinates": list(self.coords),
+        }
 
     def to_npz(self, path):
         """Save to a compressed ``.npz`` archive (no pickles); returns the path."""
@@ -188,11 +223,16 @@ class LabelledResult:
                 raise ValueError(f"{path} is not an optbind LabelledResult archive")
             data = {k: z[f"data/{k}"] for k in meta["variables"]}
             coords = {k: z[f"coord/{k}"] for k in meta["coordinates"]}
-        return cls(data=data, dims={k: tuple(v) for k, v in meta["dims"].items()},
-                   coords=coords, units=meta["units"], attrs=meta["attrs"])
+        return cls(
+            data=data,
+            dims={k: tuple(v) for k, v in meta["dims"].items()},
+            coords=coords,
+            units=meta["units"],
+            attrs=meta["attrs"],
+        )
 
     def to_csv(self, path, *, variables=None):
-        """Write a long table: one row per element, columns = dimension coordinates + variables.
+        """Write a long table: a row per element; coordinate and variable columns.
 
         Parameters
         ----------
@@ -208,21 +248,26 @@ class LabelledResult:
         names = list(self.data) if variables is None else list(variables)
         for n in names:
             if n not in self.data:
-                raise KeyError(f"unknown variable {n!r}; variables: {sorted(self.data)}")
+                raise KeyError(
+                    f"unknown variable {n!r}; variables: {sorted(self.data)}"
+                )
         if not names:
             raise ValueError("variables must name at least one variable")
         dims = self.dims[names[0]]
         if any(self.dims[n] != dims for n in names):
-            raise ValueError("to_csv needs variables with the same dimensions; pass "
-                             "variables=[...] to select a group")
+            raise ValueError(
+                "to_csv needs variables with the same dimensions; pass "
+                "variables=[...] to select a group"
+            )
         grids = np.meshgrid(*[self.coords[d] for d in dims], indexing="ij")
         columns = [g.ravel() for g in grids] + [self.data[n].ravel() for n in names]
         header = list(dims) + names
         path = Path(path)
         with path.open("w", encoding="utf-8") as fh:
             fh.write(f"# {_FORMAT}\n")
-            fh.write("# units: " + ", ".join(f"{h} [{self.units[h]}]" for h in header)
-                     + "\n")
+            fh.write(
+                "# units: " + ", ".join(f"{h} [{self.units[h]}]" for h in header) + "\n"
+            )
             for k, v in self.attrs.items():
                 fh.write(f"# {k} = {v}\n")
             fh.write(",".join(header) + "\n")
@@ -231,13 +276,19 @@ class LabelledResult:
         return path
 
     def to_xarray(self):
-        """Convert to an ``xarray.Dataset`` (needs xarray, not a dependency of optbind)."""
+        """Convert to an ``xarray.Dataset`` (needs xarray, not a dependency)."""
         try:
             import xarray as xr
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError("to_xarray needs xarray (pip install xarray)") from exc
         ds = xr.Dataset(
-            {k: (self.dims[k], v, {"units": self.units[k]}) for k, v in self.data.items()},
-            coords={k: (k, v, {"units": self.units[k]}) for k, v in self.coords.items()},
-            attrs=dict(self.attrs))
+            {
+                k: (self.dims[k], v, {"units": self.units[k]})
+                for k, v in self.data.items()
+            },
+            coords={
+                k: (k, v, {"units": self.units[k]}) for k, v in self.coords.items()
+            },
+            attrs=dict(self.attrs),
+        )
         return ds

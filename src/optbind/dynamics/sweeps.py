@@ -22,6 +22,7 @@ detuned, nonreciprocally bound pair simulated with
 :mod:`optbind.dynamics.nonlinear` (above the Hopf threshold the ensemble
 settles on a limit cycle; below it stays at the thermal amplitude).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -42,12 +43,24 @@ def _evaluate(task, params, seed_sequence, task_kwargs):
     rng = np.random.default_rng(seed_sequence)
     out = task(**params, seed=rng, **task_kwargs)
     if not isinstance(out, dict):
-        raise TypeError(f"the task must return a dict of arrays; got {type(out).__name__}")
+        raise TypeError(
+            f"the task must return a dict of arrays; got {type(out).__name__}"
+        )
     return {k: np.asarray(v, dtype=float) for k, v in out.items()}
 
 
-def run_sweep(task, grid, *, seed=None, client=None, task_kwargs=None, units=None,
-              dims=None, coords=None, attrs=None):
+def run_sweep(
+    task,
+    grid,
+    *,
+    seed=None,
+    client=None,
+    task_kwargs=None,
+    units=None,
+    dims=None,
+    coords=None,
+    attrs=None,
+):
     """Run ``task`` on every point of a Cartesian grid; serial, or on a dask cluster.
 
     Parameters
@@ -98,17 +111,27 @@ def run_sweep(task, grid, *, seed=None, client=None, task_kwargs=None, units=Non
         seed = _v.integer(seed, "seed", minimum=0)
     task_kwargs = {} if task_kwargs is None else dict(task_kwargs)
     units = {} if units is None else dict(units)
-    points = [dict(zip(names, (v.item() for v in combo)))
-              for combo in itertools.product(*values)]
+    points = [
+        dict(zip(names, (v.item() for v in combo)))
+        for combo in itertools.product(*values)
+    ]
     children = np.random.SeedSequence(seed).spawn(len(points))
     if client is None:
-        results = [_evaluate(task, pt, ss, task_kwargs) for pt, ss in zip(points, children)]
+        results = [
+            _evaluate(task, pt, ss, task_kwargs) for pt, ss in zip(points, children)
+        ]
         backend = "serial"
     else:
         if not (hasattr(client, "map") and hasattr(client, "gather")):
             raise TypeError("client must be a distributed.Client (with map and gather)")
-        futures = client.map(_evaluate, [task] * len(points), points, children,
-                             [task_kwargs] * len(points), pure=False)
+        futures = client.map(
+            _evaluate,
+            [task] * len(points),
+            points,
+            children,
+            [task_kwargs] * len(points),
+            pure=False,
+        )
         results = client.gather(futures)
         backend = "dask"
     shape = tuple(v.size for v in values)
@@ -116,9 +139,12 @@ def run_sweep(task, grid, *, seed=None, client=None, task_kwargs=None, units=Non
     dims = {} if dims is None else dict(dims)
     coords = {} if coords is None else {k: np.asarray(v) for k, v in coords.items()}
     for var in results[0]:
-        stack = np.stack([r[var] for r in results]).reshape(shape + results[0][var].shape)
-        extra = tuple(dims.get(var, tuple(f"{var}_dim{i}" for i in
-                                          range(results[0][var].ndim))))
+        stack = np.stack([r[var] for r in results]).reshape(
+            shape + results[0][var].shape
+        )
+        extra = tuple(
+            dims.get(var, tuple(f"{var}_dim{i}" for i in range(results[0][var].ndim)))
+        )
         for i, dim in enumerate(extra):
             if dim not in all_coords:
                 all_coords[dim] = coords.get(dim, np.arange(results[0][var].shape[i]))
@@ -127,15 +153,28 @@ def run_sweep(task, grid, *, seed=None, client=None, task_kwargs=None, units=Non
         all_dims[var] = tuple(names) + extra
     meta = {"seed": seed, "backend": backend}
     meta.update(attrs or {})
-    return LabelledResult(data=data, dims=all_dims, coords=all_coords, units=units,
-                          attrs=meta)
+    return LabelledResult(
+        data=data, dims=all_dims, coords=all_coords, units=units, attrs=meta
+    )
 
 
-def pair_limit_cycle_task(*, power_ratio, phi, seed=None, kd_mod=np.pi / 2, n=None,
-                          params="delic2020", gamma_over_omega=0.02, temperature=1e-3,
-                          n_traj=16, n_periods=200.0, steps_per_period=60, record_every=10,
-                          recoil="foci"):
-    """Late-time amplitude of a detuned, nonreciprocally bound pair (a task for :func:`run_sweep`).
+def pair_limit_cycle_task(
+    *,
+    power_ratio,
+    phi,
+    seed=None,
+    kd_mod=np.pi / 2,
+    n=None,
+    params="delic2020",
+    gamma_over_omega=0.02,
+    temperature=1e-3,
+    n_traj=16,
+    n_periods=200.0,
+    steps_per_period=60,
+    record_every=10,
+    recoil="foci",
+):
+    """Late-time amplitude of a detuned, nonreciprocally bound pair (a sweep task).
 
     Two spheres of ``params`` in tweezers at ``k d = kd_mod + 2 pi n`` with
     relative phase ``phi`` and power ratio ``power_ratio``
@@ -150,7 +189,7 @@ def pair_limit_cycle_task(*, power_ratio, phi, seed=None, kd_mod=np.pi / 2, n=No
     seed : int, None or numpy.random.Generator
         Randomness.
     kd_mod : float
-        ``k d`` modulo ``2 pi`` (rad); ``pi/2`` makes ``C_12 = -C_21`` at ``phi = pi/2``.
+        ``k d`` modulo ``2 pi`` (rad); ``pi/2`` gives ``C_12 = -C_21`` (any ``phi``).
     n : int, optional
         Whole wavelengths in ``d`` (default: closest to the set's separation).
     params : ParameterSet or str
@@ -183,17 +222,33 @@ def pair_limit_cycle_task(*, power_ratio, phi, seed=None, kd_mod=np.pi / 2, n=No
     d = tweezer_separation(p.k, n, kd_mod)
     arr = detuned_pair_array(power_ratio=power_ratio, d=d, phi=phi, params=p)
     omega = float(p.omega)
-    gamma = _v.real_scalar(gamma_over_omega, "gamma_over_omega", "dimensionless",
-                           positive=True) * omega
-    eng = TweezerArrayDynamics(arr, gamma=gamma, temperature=temperature, recoil=recoil,
-                               static_force="compensate")
+    gamma = (
+        _v.real_scalar(
+            gamma_over_omega, "gamma_over_omega", "dimensionless", positive=True
+        )
+        * omega
+    )
+    eng = TweezerArrayDynamics(
+        arr,
+        gamma=gamma,
+        temperature=temperature,
+        recoil=recoil,
+        static_force="compensate",
+    )
     steps_per_period = _v.integer(steps_per_period, "steps_per_period", minimum=4)
     dt = 2 * np.pi / omega / steps_per_period
-    n_steps = int(round(_v.real_scalar(n_periods, "n_periods", "periods", positive=True)
-                        * steps_per_period))
-    traj = eng.simulate(dt=dt, n_steps=n_steps, n_traj=n_traj, seed=seed,
-                        record_every=record_every)
+    n_steps = int(
+        round(
+            _v.real_scalar(n_periods, "n_periods", "periods", positive=True)
+            * steps_per_period
+        )
+    )
+    traj = eng.simulate(
+        dt=dt, n_steps=n_steps, n_traj=n_traj, seed=seed, record_every=record_every
+    )
     late = traj.times >= 0.75 * traj.times[-1]
-    q = traj.displacements[late][..., 0]                      # (T, n_traj, 2)
-    return {"rms_kappa_z": arr.kappa * np.sqrt(np.mean(q**2, axis=(0, 1))),
-            "energy": float(np.mean(traj.energy()[late]))}
+    q = traj.displacements[late][..., 0]  # (T, n_traj, 2)
+    return {
+        "rms_kappa_z": arr.kappa * np.sqrt(np.mean(q**2, axis=(0, 1))),
+        "energy": float(np.mean(traj.energy()[late])),
+    }

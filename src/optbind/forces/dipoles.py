@@ -297,8 +297,8 @@ def binding_forces(positions, volumes, chi, field, *, green="full"):
     ndarray, shape (..., N, 3)
     """
     pos, vol, chi = _setup(positions, volumes, chi, field)
-    return _binding_kernel(pos, vol, chi, field.k, field.field(pos), field.gradient(pos),
-                           green)
+    e, de = field.field(pos), field.gradient(pos)
+    return _binding_kernel(pos, vol, chi, field.k, e, de, green)
 
 
 #: Kinds of :data:`optbind.green.GREEN_TENSORS` of the radial form

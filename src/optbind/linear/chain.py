@@ -220,7 +220,7 @@ def chain_array(n_particles: int, g_over_gamma: float = 1.0, *,
                 phi_next: float = np.pi / 4, n: int | None = None,
                 omega0: float | None = None, waist: float | None = None,
                 params="delic2020") -> ChainArray:
-    """An equidistant chain of spheres whose linearisation is the chain of Eqs. (96)-(98).
+    """An equidistant chain of spheres linearising to the chain of Eqs. (96)-(98).
 
     The tweezers lie on the ``e_x`` axis at spacing
     ``d = (kd_next + 2 pi n)/k``, with phases ``phi_j = -j phi_next`` and
@@ -284,15 +284,15 @@ def chain_array(n_particles: int, g_over_gamma: float = 1.0, *,
     --------
     >>> ch = chain_array(3)
     >>> m = ch.array.masses[0]
-    >>> bool(np.allclose(ch.array.C / m, chain_couplings(3, ch.omega0, ch.g,
-    ...                  np.pi / 4, np.pi / 4), rtol=1e-9, atol=1e-9 * ch.omega0 * ch.g))
+    >>> ref = chain_couplings(3, ch.omega0, ch.g, np.pi / 4, np.pi / 4)
+    >>> bool(np.allclose(ch.array.C / m, ref, rtol=1e-9, atol=1e-9 * ch.omega0 * ch.g))
     True
     """
     n_particles = _v.integer(n_particles, "n_particles", minimum=2)
     g_over_gamma = _v.real_scalar(g_over_gamma, "g_over_gamma", "dimensionless",
                                   positive=True)
-    w_over_gamma = _v.real_scalar(omega0_over_gamma, "omega0_over_gamma", "dimensionless",
-                                  positive=True)
+    w_over_gamma = _v.real_scalar(omega0_over_gamma, "omega0_over_gamma",
+                                  "dimensionless", positive=True)
     kd_next = _v.real_scalar(kd_next, "kd_next", "rad")
     phi_next = _v.real_scalar(phi_next, "phi_next", "rad")
     p = as_parameter_set(params)
@@ -301,7 +301,8 @@ def chain_array(n_particles: int, g_over_gamma: float = 1.0, *,
     z_R = rayleigh_range(k, w)
     kappa = gouy_wavenumber(k, z_R)
     if n is None:
-        n = max(0, int(round((k * p.separation - np.mod(kd_next, 2 * np.pi)) / (2 * np.pi))))
+        kd_nominal = k * p.separation - np.mod(kd_next, 2 * np.pi)
+        n = max(0, int(round(kd_nominal / (2 * np.pi))))
     d = tweezer_separation(k, n, np.mod(kd_next, 2 * np.pi))
     w0 = p.omega if omega0 is None else _v.real_scalar(omega0, "omega0", "rad/s",
                                                       positive=True)
@@ -311,8 +312,8 @@ def chain_array(n_particles: int, g_over_gamma: float = 1.0, *,
     if margin <= 0:
         raise ValueError(
             f"g/omega0 = {ratio:.3g} is too large for this chain: the renormalisation "
-            f"K_j/m = 2 omega0 g s_j would exceed omega0^2 (need 2 (g/omega0) max s_j < 1, "
-            f"max s_j = {s.max():.3g})")
+            f"K_j/m = 2 omega0 g s_j would exceed omega0^2 (need 2 (g/omega0) max s_j "
+            f"< 1, max s_j = {s.max():.3g})")
     chi = p.chi
 
     def chi_tilde(radius):

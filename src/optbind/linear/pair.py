@@ -163,7 +163,8 @@ def detuned_pair_array(*, power_ratio=1.0, d=None, phi=None, theta1=0.0, theta2=
     LinearArray
     """
     r = _v.real_scalar(power_ratio, "power_ratio", "dimensionless", positive=True)
-    arr = two_particle_array(d=d, phi=phi, theta1=theta1, theta2=theta2, params=params, n=n)
+    arr = two_particle_array(d=d, phi=phi, theta1=theta1, theta2=theta2, params=params,
+                             n=n)
     scale = np.array([r**0.25, r**-0.25])[:, None]
-    return LinearArray(arr.foci, arr.amplitudes * scale, arr.volumes, arr.masses, arr.chi,
-                       arr.k, arr.z_R, chi_tilde=arr.chi_tilde)
+    return LinearArray(arr.foci, arr.amplitudes * scale, arr.volumes, arr.masses,
+                       arr.chi, arr.k, arr.z_R, chi_tilde=arr.chi_tilde)
