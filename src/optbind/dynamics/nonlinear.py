@@ -59,9 +59,9 @@ Motion
 motion of Sec. V A), with ``x, y`` held at the foci; ``axes="xyz"`` moves all
 three directions.  Measured for a ``delic2020`` pair and the chains of
 ``chain_array``: the couplings ``dF_{z,j}/dx_{j'}`` are as large as ``C`` (1.1,
-1.6 and 3.3 times ``max |C|`` for N = 2, 3, 10) but the transverse frequencies are ~4 times the axial one
-(``sqrt(2) z_R/w``), so they act off-resonantly: the growth rates of the
-unstable chains change by -1.2 % (N = 3) and -1.6 % (N = 10).
+1.6 and 3.3 times ``max |C|`` for N = 2, 3, 10) but the transverse frequencies
+are ~4 times the axial one (``sqrt(2) z_R/w``), so they act off-resonantly: the
+growth rates of the unstable chains change by -1.2 % (N = 3) and -1.6 % (N = 10).
 
 Units: SI throughout (m, s, kg, N, K).
 """
