@@ -209,3 +209,23 @@ def test_lamb_dicke_parameters_and_thermal_amplitudes():
         thermal_amplitude("delic2020")
     with pytest.raises(KeyError):
         lamb_dicke_parameter("nonexistent")
+
+
+def test_pair_spectrum_scan_shows_the_pt_transition():
+    """Unbroken phase: two frequencies, both modes decay at gamma/2; broken phase: one
+    frequency, rates -gamma/2 +- x; the scan equals the numerical drift eigenvalues."""
+    gam = 0.02
+    scan = pt.pair_spectrum_scan([0.65, 0.85, 1.05], [np.pi / 2], gamma_over_omega=gam)
+    w = scan.attrs["omega"]
+    rate, freq = scan["growth_rate"][:, 0] / w, scan["frequency"][:, 0] / w
+    broken = scan["discriminant"][:, 0] < 0
+    assert list(broken) == [False, True, False]
+    for k in (0, 2):
+        assert np.allclose(rate[k], -gam / 2, rtol=1e-9)
+        assert abs(freq[k, 0] - freq[k, 1]) > 0.01
+    assert abs(freq[1, 0] - freq[1, 1]) < 1e-12
+    assert rate[1, 0] > 0 and rate[1, 0] + rate[1, 1] == pytest.approx(-gam, rel=1e-9)
+    arr = _pair(0.85)
+    ev = pt.pair_drift_eigenvalues(pt.linear_stiffness(arr), arr.masses, gam * w)
+    assert ev[0].real / w == pytest.approx(rate[1, 0], rel=1e-9)
+    assert scan.units["growth_rate"] == "1/s" and scan.dims["frequency"][-1] == "mode"

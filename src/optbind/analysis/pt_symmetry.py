@@ -58,8 +58,11 @@ from scipy.optimize import brentq
 
 from .. import validation as _v
 from ..dynamics.moments import drift_matrix
+from ..dynamics.records import LabelledResult
 from ..linear.array import LinearArray
+from ..linear.pair import detuned_pair_array, tweezer_separation
 from ..numerics import eigenvalues
+from ..parameters import as_parameter_set
 
 __all__ = [
     "linear_stiffness",
@@ -71,6 +74,7 @@ __all__ = [
     "hopf_detuning",
     "exceptional_power_ratios",
     "find_exceptional_point",
+    "pair_spectrum_scan",
 ]
 
 
@@ -304,3 +308,102 @@ def find_exceptional_point(stiffness_at, bracket, *, xtol=1e-12):
             "PT-broken, the other unbroken)"
         )
     return float(brentq(disc, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps))
+
+
+def pair_spectrum_scan(
+    power_ratios,
+    phis,
+    *,
+    kd_mod=np.pi / 2,
+    n=None,
+    params="delic2020",
+    gamma_over_omega=0.0,
+):
+    """Mode frequencies and growth rates of the tweezer pair over power ratio and phase.
+
+    For every ``(P_1/P_2, phi)`` the closed-form linearisation of
+    :func:`optbind.linear.pair.detuned_pair_array` (``k d = kd_mod + 2 pi n``) gives
+    :func:`pair_parameters` and the closed-form :func:`pair_eigenvalues`.
+
+    Parameters
+    ----------
+    power_ratios : array_like, shape (R,)
+        ``P_1/P_2`` (> 0).
+    phis : array_like, shape (F,)
+        Tweezer phase differences ``phi_1 - phi_2`` in rad.
+    kd_mod : float
+        ``k d`` modulo ``2 pi`` (rad).
+    n : int, optional
+        Whole wavelengths in ``d`` (default: closest to the set's separation).
+    params : ParameterSet or str
+        Spheres and tweezers.
+    gamma_over_omega : float
+        Damping in units of the equal-power trap frequency ``omega`` (>= 0).
+
+    Returns
+    -------
+    LabelledResult
+        Dimensions ``(power_ratio, phi)`` and ``mode`` (the two modes, ordered by
+        growth rate): ``growth_rate`` and ``frequency`` (rad/s; real and positive
+        imaginary part of ``lambda``), ``discriminant`` ``Delta^2 + c_12 c_21``
+        (rad^4/s^4; < 0 PT-broken) and ``exceptional_detuning`` ``sqrt(-c_12 c_21)``
+        (rad^2/s^2, NaN where there is no EP); ``attrs`` hold ``omega``, ``gamma``
+        and ``kd``.
+    """
+    ratios = np.atleast_1d(
+        _v.real_array(power_ratios, "power_ratios", "1", positive=True)
+    )
+    phis = np.atleast_1d(_v.real_array(phis, "phis", "rad"))
+    if ratios.ndim != 1 or phis.ndim != 1:
+        raise ValueError("power_ratios and phis must be 1-D")
+    p = as_parameter_set(params)
+    kd_mod = _v.real_scalar(kd_mod, "kd_mod", "rad")
+    if n is None:
+        n = max(0, int(round((p.k * p.separation - kd_mod) / (2 * np.pi))))
+    d = tweezer_separation(p.k, n, kd_mod)
+    omega = float(p.omega)
+    gamma = (
+        _v.real_scalar(gamma_over_omega, "gamma_over_omega", "1", nonnegative=True)
+        * omega
+    )
+    shape = (ratios.size, phis.size)
+    rate, freq = np.empty(shape + (2,)), np.empty(shape + (2,))
+    disc, dep = np.empty(shape), np.empty(shape)
+    for i, r in enumerate(ratios):
+        for j, phi in enumerate(phis):
+            arr = detuned_pair_array(power_ratio=r, d=d, phi=phi, params=p)
+            q = pair_parameters(linear_stiffness(arr), arr.masses)
+            lam = pair_eigenvalues(
+                q["omega1_sq"], q["omega2_sq"], q["c12"], q["c21"], gamma
+            )
+            lam = lam[lam.imag >= 0][:2] if np.sum(lam.imag >= 0) >= 2 else lam[:2]
+            lam = lam[np.argsort(-lam.real, kind="stable")]
+            rate[i, j], freq[i, j] = lam.real, lam.imag
+            disc[i, j] = pair_discriminant(q["delta"], q["c12"], q["c21"])
+            dep[i, j] = exceptional_detuning(q["c12"], q["c21"])
+    dims2 = ("power_ratio", "phi")
+    return LabelledResult(
+        data={
+            "growth_rate": rate,
+            "frequency": freq,
+            "discriminant": disc,
+            "exceptional_detuning": dep,
+        },
+        dims={
+            "growth_rate": dims2 + ("mode",),
+            "frequency": dims2 + ("mode",),
+            "discriminant": dims2,
+            "exceptional_detuning": dims2,
+        },
+        coords={"power_ratio": ratios, "phi": phis, "mode": np.arange(2)},
+        units={
+            "growth_rate": "1/s",
+            "frequency": "rad/s",
+            "discriminant": "rad^4/s^4",
+            "exceptional_detuning": "rad^2/s^2",
+            "power_ratio": "1",
+            "phi": "rad",
+            "mode": "1",
+        },
+        attrs={"omega": omega, "gamma": gamma, "kd": float(p.k * d)},
+    )
