@@ -61,7 +61,7 @@ def ensure_venv() -> None:
         return
     say("installing optbind and the pinned dependencies (constraints.txt) ...")
     run([PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-c", ROOT / "constraints.txt", "-e", f"{ROOT}[quantum,book,test]"])
+         "-c", ROOT / "constraints.txt", "-e", f"{ROOT}[quantum,parallel,book,test]"])
     STAMP.write_text(want)
     say(f"installed in {time.perf_counter() - t0:.0f} s")
 

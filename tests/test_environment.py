@@ -69,10 +69,12 @@ def test_core_dependencies_and_extras():
     assert {_norm(r.name) for r in _requirements()} == {"numpy", "scipy"}
     assert set(PYPROJECT["project"]["optional-dependencies"]) == {
         "quantum",
+        "parallel",
         "book",
         "test",
     }
     assert "qutip" in {_norm(r.name) for r in _requirements("quantum")}
+    assert "dask" in {_norm(r.name) for r in _requirements("parallel")}
 
 
 def test_every_direct_dependency_is_pinned_within_its_bounds():
@@ -143,14 +145,22 @@ def _third_party_imports(path: Path) -> set[str]:
     return {n for n in names if n not in sys.stdlib_module_names and n != "optbind"}
 
 
+#: modules allowed one optional import each, and why
+OPTIONAL_IMPORTS = {
+    "dynamics/quantum.py": {"qutip"},            # extra "quantum"
+    "dynamics/sweeps.py": {"dask", "distributed"},  # extra "parallel", only with a client
+    "dynamics/records.py": {"xarray"},           # to_xarray() only, if the user has it
+}
+
+
 def test_physics_modules_import_only_declared_core_dependencies():
     allowed = {"numpy", "scipy"}
     for path in sorted(SRC.rglob("*.py")):
         if path.name in TOOLING:
             continue
         extra = _third_party_imports(path) - allowed
-        if path.relative_to(SRC).as_posix() == "dynamics/quantum.py":
-            extra -= {"qutip"}  # extra "quantum"
+        rel = path.relative_to(SRC).as_posix()
+        extra -= OPTIONAL_IMPORTS.get(rel, set())
         assert not extra, f"{path.relative_to(ROOT)} imports undeclared {sorted(extra)}"
 
 

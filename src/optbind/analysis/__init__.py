@@ -3,11 +3,14 @@
 * :mod:`~optbind.analysis.amplification` -- stability, dispersion and amplification of chains;
 * :mod:`~optbind.analysis.maps` -- sweeps over distance and phase for two particles;
 * :mod:`~optbind.analysis.errata` -- the printed formulas that need correcting, with evidence;
-* :mod:`~optbind.analysis.approximations` -- sizes of the approximations of Sec. III.
+* :mod:`~optbind.analysis.approximations` -- sizes of the approximations of Sec. III;
+* :mod:`~optbind.analysis.pt_symmetry` -- PT symmetry and exceptional points of a pair;
+* :mod:`~optbind.analysis.linearisation` -- Lamb-Dicke parameters, thermal amplitudes.
 """
 
 from .._lazy import submodule_getattr
 
-_MODULES = ('amplification', 'maps', 'errata', 'approximations')
+_MODULES = ('amplification', 'maps', 'errata', 'approximations', 'pt_symmetry',
+            'linearisation')
 __all__ = list(_MODULES)
 __getattr__ = submodule_getattr(__name__, _MODULES)

@@ -41,7 +41,7 @@ import numpy as np
 
 from .. import validation as _v
 from ..conventions import EPSILON_0
-from ..electrodynamics.green import green_tensor
+from ..electrodynamics.green import GREEN_TENSORS, green_tensor, radial_functions
 
 __all__ = [
     "induced_dipoles",
@@ -191,8 +191,11 @@ def gradient_forces(positions, volumes, chi_tilde, field):
     ``eq7-intensity``).
     """
     pos, vol, chi = _setup(positions, volumes, chi_tilde, field, "chi_tilde")
-    e = field.field(pos)
-    de = field.gradient(pos)
+    return _gradient_kernel(vol, chi, field.field(pos), field.gradient(pos))
+
+
+def _gradient_kernel(vol, chi, e, de):
+    """``(eps0 V_j/2) Re[(d_a E)^* . chi_j E]`` from the field and its gradient."""
     return 0.5 * EPSILON_0 * vol[:, None] * np.real(
         np.einsum("...jab,jbc,...jc->...ja", de.conj(), chi, e))
 
@@ -213,10 +216,13 @@ def radiation_pressure_forces(positions, volumes, chi, field):
         Forces in newtons (along the local phase gradient).
     """
     pos, vol, chi = _setup(positions, volumes, chi, field)
-    e = field.field(pos)
-    de = field.gradient(pos)
+    return _pressure_kernel(vol, chi, field.k, field.field(pos), field.gradient(pos))
+
+
+def _pressure_kernel(vol, chi, k, e, de):
+    """``eps0 k^3 V_j^2/(12 pi) Im[E^* . chi_j chi_j d_a E]`` (Eq. C10b)."""
     chi2 = np.einsum("jbc,jcd->jbd", chi, chi)
-    return (EPSILON_0 * field.k**3 * vol**2 / (12.0 * np.pi))[:, None] * np.imag(
+    return (EPSILON_0 * k**3 * vol**2 / (12.0 * np.pi))[:, None] * np.imag(
         np.einsum("...jb,jbd,...jad->...ja", e.conj(), chi2, de))
 
 
@@ -319,23 +325,62 @@ def binding_forces(positions, volumes, chi, field, *, green="full"):
     True
     """
     pos, vol, chi = _setup(positions, volumes, chi, field)
+    e, de = field.field(pos), field.gradient(pos)
+    return _binding_kernel(pos, vol, chi, field.k, e, de, green)
+
+
+#: Kinds of :data:`optbind.green.GREEN_TENSORS` of the radial form
+#: ``G = A(r) 1 + B(r) rh rh`` whose gradient is contracted analytically below.
+_RADIAL = ("full", "real", "static")
+
+
+def _radial_parts(kind, dist, k):
+    """``A, B, A', B'`` of :func:`optbind.green.radial_functions` for a radial kind."""
+    parts = radial_functions(dist, 0.0 if kind == "static" else k)
+    return parts if kind == "full" else tuple(np.real(x) for x in parts)
+
+
+def _binding_kernel(pos, vol, chi, k, e, de, green):
+    """Binding forces (Eq. C10b) from the laser field and its gradient at the particles.
+
+    ``F_j,a = (eps0 V_j/2) sum_j' Re[(d_a E_j)^* . chi_j G s + u . (d_a G) s]`` with
+    ``s = V_j' chi_j' E_j'`` and ``u = chi_j E_j^*``.  For the radial kinds the
+    contraction ``u_c d_a G_cd s_d = A' rh_a (u.s) + B' rh_a (u.rh)(rh.s)
+    + (B/r)[u_a (rh.s) + s_a (u.rh) - 2 rh_a (u.rh)(rh.s)]`` (gradient formula
+    of :mod:`optbind.green`) avoids building the (..., 3, 3, 3) tensor.
+    """
     n = pos.shape[-2]
-    out = np.zeros(pos.shape)
     if n < 2:
-        return out
-    g_fun, dg_fun = green_tensor(green)
-    j, jp, onehot = _pairs(n)
-    e = field.field(pos)
-    de = field.gradient(pos)
-    _, a = _first_order(pos, vol, chi, field)
+        return np.zeros(pos.shape)
+    j, jp, _ = _pairs(n)
+    src = (vol[:, None] * np.einsum("jbc,...jc->...jb", chi, e))[..., jp, :]
     r = pos[..., j, :] - pos[..., jp, :]
-    g = g_fun(r, field.k)
-    dg = dg_fun(r, field.k)
-    src = a[..., jp, :]
-    t1 = np.einsum("...pab,pbc,...pcd,...pd->...pa", de[..., j, :, :].conj(), chi[j], g, src)
-    t2 = np.einsum("...pb,pbc,...pacd,...pd->...pa", e[..., j, :].conj(), chi[j], dg, src)
-    contrib = 0.5 * EPSILON_0 * vol[j][:, None] * np.real(t1 + t2)
-    return np.einsum("pn,...pa->...na", onehot, contrib)
+    u = np.einsum("jbc,...jb->...jc", chi, e.conj())[..., j, :]
+    if green in _RADIAL:
+        dist = np.linalg.norm(r, axis=-1)
+        if np.any(dist == 0.0):
+            raise ValueError("positions: two particles coincide (the Green tensor is "
+                             "singular at r = 0)")
+        a_r, b_r, da_r, db_r = _radial_parts(green, dist, k)
+        rh = r / dist[..., None]
+        s_r = np.einsum("...pa,...pa->...p", src, rh)
+        u_r = np.einsum("...pa,...pa->...p", u, rh)
+        u_s = np.einsum("...pa,...pa->...p", u, src)
+        g_src = a_r[..., None] * src + (b_r * s_r)[..., None] * rh
+        b_over_r = b_r / dist
+        t2 = ((da_r * u_s + (db_r - 2.0 * b_over_r) * u_r * s_r)[..., None] * rh
+              + b_over_r[..., None] * (u * s_r[..., None] + src * u_r[..., None]))
+    else:
+        g_fun, dg_fun = green_tensor(green)
+        g_src = np.einsum("...pcd,...pd->...pc", g_fun(r, k), src)
+        t2 = np.einsum("...pc,...pacd,...pd->...pa", u, dg_fun(r, k), src)
+    # pairs are ordered (j, j') row by row, n - 1 partners per particle: sum over
+    # the partners j' (the first term is linear in G s, so sum before contracting)
+    def per_particle(x):
+        return x.reshape(x.shape[:-2] + (n, n - 1, 3)).sum(axis=-2)
+
+    t1 = np.einsum("...jab,jbc,...jc->...ja", de.conj(), chi, per_particle(g_src))
+    return 0.5 * EPSILON_0 * vol[:, None] * np.real(t1 + per_particle(t2))
 
 
 def total_forces(positions, volumes, chi, field, *, chi_tilde=None, green="full"):
@@ -354,10 +399,15 @@ def total_forces(positions, volumes, chi, field, *, chi_tilde=None, green="full"
     -------
     ndarray, shape (..., N, 3)
     """
-    chi_tilde = chi if chi_tilde is None else chi_tilde
-    return (gradient_forces(positions, volumes, chi_tilde, field)
-            + radiation_pressure_forces(positions, volumes, chi, field)
-            + binding_forces(positions, volumes, chi, field, green=green))
+    pos, vol, chi = _setup(positions, volumes, chi, field)
+    chi_t = chi if chi_tilde is None else _v.particle_set(
+        pos, vol, chi_tilde, check_overlap=False, chi_name="chi_tilde")[2]
+    _v.choice(green, "green", tuple(GREEN_TENSORS))
+    e = field.field(pos)
+    de = field.gradient(pos)
+    return (_gradient_kernel(vol, chi_t, e, de)
+            + _pressure_kernel(vol, chi, field.k, e, de)
+            + _binding_kernel(pos, vol, chi, field.k, e, de, green))
 
 
 def dipole_forces(positions, volumes, chi, field, *, green="full", second_order=True):

@@ -33,6 +33,7 @@ __all__ = [
     "two_particle_array",
     "unidirectional_coupling",
     "unidirectional_cross_diffusion",
+    "detuned_pair_array",
 ]
 
 
@@ -134,3 +135,33 @@ def unidirectional_cross_diffusion(*, d=None, theta1=0.0, theta2=0.0, params=Non
     """Cross-diffusion ``D_12 = (1 + i) hbar C/4`` of Eq. (93), in N^2 s."""
     return (1.0 + 1.0j) * HBAR * unidirectional_coupling(d=d, theta1=theta1, theta2=theta2,
                                                          params=params, n=n) / 4.0
+
+
+def detuned_pair_array(*, power_ratio=1.0, d=None, phi=None, theta1=0.0, theta2=0.0,
+                       params=None, n=None):
+    """Two-tweezer :class:`~optbind.array.LinearArray` with unequal tweezer powers.
+
+    As :func:`two_particle_array` but with powers ``P_1 = P sqrt(r)`` and
+    ``P_2 = P/sqrt(r)`` (``r = power_ratio``, ``P`` the set's power): the
+    geometric mean is kept, so the couplings of Eq. (85), proportional to
+    ``|E_1||E_2|``, do not change, while the bare trap frequencies of Eq. (79)
+    become ``omega_1^2 = omega^2 sqrt(r)`` and ``omega_2^2 = omega^2/sqrt(r)``:
+    the relative power detunes the two oscillators.
+
+    Parameters
+    ----------
+    power_ratio : float
+        ``P_1/P_2`` (> 0).
+    d, phi, theta1, theta2, params, n
+        As in :func:`two_particle_array`.
+
+    Returns
+    -------
+    LinearArray
+    """
+    r = _v.real_scalar(power_ratio, "power_ratio", "dimensionless", positive=True)
+    arr = two_particle_array(d=d, phi=phi, theta1=theta1, theta2=theta2, params=params,
+                             n=n)
+    scale = np.array([r**0.25, r**-0.25])[:, None]
+    return LinearArray(arr.foci, arr.amplitudes * scale, arr.volumes, arr.masses,
+                       arr.chi, arr.k, arr.z_R, chi_tilde=arr.chi_tilde)
