@@ -17,11 +17,13 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "amplification",
+    "analysis",
     "array",
     "book",
     "chain",
     "classical",
     "conventions",
+    "electrodynamics",
     "errata",
     "fields",
     "gaussian",

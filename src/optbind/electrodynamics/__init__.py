@@ -1,0 +1,1 @@
+"""Layer 1: electrodynamics of small dielectrics (fields, Green tensors, forces)."""
