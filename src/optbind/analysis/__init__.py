@@ -11,6 +11,6 @@
 from .._lazy import submodule_getattr
 
 _MODULES = ('amplification', 'maps', 'errata', 'approximations', 'pt_symmetry',
-            'linearisation')
+            'linearisation', 'appendix_c')
 __all__ = list(_MODULES)
 __getattr__ = submodule_getattr(__name__, _MODULES)

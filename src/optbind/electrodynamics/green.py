@@ -36,6 +36,7 @@ __all__ = [
     "far_field_green",
     "far_field_green_gradient",
     "sphere_quadrature",
+    "plane_wave_order",
     "transverse_polarizations",
     "focal_plane_green",
     "focal_plane_green_gradient",
@@ -265,6 +266,18 @@ def sphere_quadrature(n_theta, n_phi=None, rule="gauss"):
     nodes = np.stack([st * np.cos(ph), st * np.sin(ph), ct], axis=-1).reshape(-1, 3)
     weights = np.repeat(wx * (2.0 * np.pi / n_phi), n_phi)
     return nodes, weights
+
+
+def plane_wave_order(kr):
+    """Gauss-Legendre order resolving ``exp(i k n.r)`` over directions for ``|k r| <= kr``.
+
+    The plane wave has spherical-harmonic content up to degree
+    ``L ~ kr + c kr^(1/3)`` (the Bessel tail beyond ``l = kr`` decays on the
+    scale ``kr^(1/3)``; ``c = 8`` gives ~1e-10 relative accuracy); a margin of
+    24 covers polynomial prefactors.  Dimensionless.
+    """
+    kr = _v.real_scalar(kr, "kr", "dimensionless", nonnegative=True)
+    return int(np.ceil((kr + 8.0 * kr ** (1.0 / 3.0) + 24.0) / 2.0)) + 1
 
 
 def transverse_polarizations(n):

@@ -40,7 +40,11 @@ import numpy as np
 
 from .. import validation as _v
 from ..conventions import EPSILON_0, HBAR
-from ..electrodynamics.green import sphere_quadrature, transverse_polarizations
+from ..electrodynamics.green import (
+    plane_wave_order,
+    sphere_quadrature,
+    transverse_polarizations,
+)
 from ..numerics import central_difference
 from .dipoles import _setup, binding_potential, optical_potential
 
@@ -120,13 +124,10 @@ def amplitude_derivatives(positions, volumes, chi, field, directions, *, axis=2)
 
 
 def quadrature_order(positions, k):
-    """Gauss-Legendre order ``n_theta`` resolving ``exp(-ik n.(r_j - r_j'))``.
+    """Gauss-Legendre orders resolving ``exp(-ik n.(r_j - r_j'))`` for all pairs.
 
-    The plane-wave factor has spherical-harmonic content up to degree
-    ``L ~ k R + c (k R)^(1/3)`` (``R`` the largest separation; the Bessel
-    tail beyond ``l = kR`` decays on the scale ``(kR)^(1/3)``, and ``c = 8``
-    gives ~1e-10 relative accuracy); a margin of 24 covers the polynomial
-    prefactors.
+    :func:`optbind.green.plane_wave_order` at ``k R`` with ``R`` the largest
+    separation.
 
     Parameters
     ----------
@@ -145,8 +146,7 @@ def quadrature_order(positions, k):
     pos = pos.reshape(-1, pos.shape[-2] if pos.ndim > 1 else 1, 3)
     big_r = (float(np.max(np.linalg.norm(pos[:, :, None] - pos[:, None], axis=-1)))
              if pos.shape[1] > 1 else 0.0)
-    kr = k * big_r
-    n_theta = int(np.ceil((kr + 8.0 * kr ** (1.0 / 3.0) + 24.0) / 2.0)) + 1
+    n_theta = plane_wave_order(k * big_r)
     return n_theta, 2 * n_theta
 
 
