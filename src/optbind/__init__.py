@@ -18,7 +18,6 @@ __version__ = "0.1.0"
 _SUBMODULES = (
     "amplification",
     "array",
-    "book",
     "chain",
     "classical",
     "conventions",

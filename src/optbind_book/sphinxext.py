@@ -15,6 +15,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+__all__ = ["mathjax_source", "setup"]
+
 MATHJAX_TARGET = "_static/mathjax"
 MATHJAX_ENTRY = "tex-chtml-full.js"
 
