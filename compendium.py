@@ -38,7 +38,8 @@ VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 STAMP = VENV / ".optbind-install-stamp"
 TOOLING = ROOT / "src" / "optbind_book"
-INSTALL_INPUTS = ("constraints.txt", "pyproject.toml", "src/optbind_book/pyproject.toml")
+INSTALL_INPUTS = (
+    "constraints.txt", "pyproject.toml", "src/optbind_book/pyproject.toml")
 BROWSER = Path("/usr/bin/chromium")
 DRIVER = Path("/usr/bin/chromedriver")
 
@@ -126,19 +127,20 @@ def wheel_test() -> int:
     shutil.rmtree(work, ignore_errors=True)
     say("building the physics wheel (pip wheel --no-deps) ...")
     _copy_project(work / "project")
-    run([PY, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
-         "-w", work / "dist", work / "project"])
+    run([PY, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
+         "--no-deps", "-w", work / "dist", work / "project"])
     wheels = sorted((work / "dist").glob("optbind-*.whl"))
     if len(wheels) != 1:
-        sys.exit(f"error: expected one optbind wheel in {work / 'dist'}, found {wheels}")
+        sys.exit(f"error: expected one optbind wheel in {work / 'dist'}, "
+                 f"found {wheels}")
     wheel = wheels[0]
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
     tops = sorted({n.split("/")[0] for n in names})
     foreign = [t for t in tops if t != "optbind" and not (
         t.startswith("optbind-") and t.endswith(".dist-info"))]
-    tooling = [n for n in names if n.startswith("optbind/") and n.rsplit("/", 1)[-1] in (
-        "book.py", "sphinxext.py")]
+    tooling = [n for n in names if n.startswith("optbind/")
+               and n.rsplit("/", 1)[-1] in ("book.py", "sphinxext.py")]
     if foreign or tooling:
         sys.exit(f"error: the wheel {wheel.name} holds more than the physics package: "
                  f"{foreign + tooling}")

@@ -5,6 +5,7 @@ real command line (papermill, jupytext, parameter injection, output folders,
 error reporting, the publishing checks) without the physics chapters.  Tests
 that start a kernel take a few seconds each and are marked ``slow``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -34,7 +35,7 @@ from optbind_book.layout import (
 )
 
 CHAPTER = textwrap.dedent(
-    '''\
+    """\
     ---
     jupytext:
       text_representation:
@@ -78,7 +79,7 @@ CHAPTER = textwrap.dedent(
     if fail:
         raise ValueError("boom from the toy chapter")
     ```
-    '''
+    """
 )
 
 
@@ -106,16 +107,23 @@ def _digest(folder: Path) -> str:
 
 
 def _env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("OPTBIND_BUILD_ROOT",
-                                                            "OPTBIND_OUTPUT_DIR")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("OPTBIND_BUILD_ROOT", "OPTBIND_OUTPUT_DIR")
+    }
     env.update(extra)
     return env
 
 
 def _run(root: Path, *args: str, **env):
     return subprocess.run(
-        [sys.executable, "-m", "optbind_book", *args], cwd=root, capture_output=True,
-        text=True, timeout=300, env=_env(**env),
+        [sys.executable, "-m", "optbind_book", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=_env(**env),
     )
 
 
@@ -148,14 +156,20 @@ def test_units_and_meaning_from_trailing_comments():
     }
     assert table["wavelength"].default_text == "1550e-9"  # as written
     assert table["pressure"].section == "gas" and table["n_kd"].section == ""
-    assert split_unit("D_11 (units hbar m omega^2): noise") == ("hbar m omega^2", "D_11: noise")
+    assert split_unit("D_11 (units hbar m omega^2): noise") == (
+        "hbar m omega^2",
+        "D_11: noise",
+    )
 
 
 def test_list_shows_default_unit_and_meaning(toybook):
     proc = _run(toybook, "list")
     assert proc.returncode == 0, proc.stderr
-    rows = {line.split()[0]: line.split(maxsplit=3) for line in proc.stdout.splitlines()
-            if line.startswith("    ") and not line.strip().startswith("#")}
+    rows = {
+        line.split()[0]: line.split(maxsplit=3)
+        for line in proc.stdout.splitlines()
+        if line.startswith("    ") and not line.strip().startswith("#")
+    }
     assert rows["amplitude"] == ["amplitude", "1.0", "m", "slope of the line"]
     assert rows["n_points"] == ["n_points", "4", "-", "points of the line"]
     assert rows["labels"][:2] == ["labels", '["a",']
@@ -169,14 +183,21 @@ def test_list_shows_default_unit_and_meaning(toybook):
 def test_unknown_chapter_lists_valid_ones(toybook):
     proc = _run(toybook, "run", "nonexistent")
     assert proc.returncode != 0
-    assert "unknown chapter 'nonexistent'" in proc.stderr and "valid chapters: toy" in proc.stderr
+    assert (
+        "unknown chapter 'nonexistent'" in proc.stderr
+        and "valid chapters: toy" in proc.stderr
+    )
 
 
 def test_unknown_parameter_lists_valid_ones(toybook):
     proc = _run(toybook, "run", "toy", "-p", "amplitdue", "2")
     assert proc.returncode != 0
     assert "'amplitdue'" in proc.stderr
-    for name in ("amplitude (default 1.0)", "n_points (default 4)", "fail (default False)"):
+    for name in (
+        "amplitude (default 1.0)",
+        "n_points (default 4)",
+        "fail (default False)",
+    ):
         assert name in proc.stderr
 
 
@@ -218,7 +239,11 @@ def test_parameter_values_of_the_wrong_type_are_refused(toybook, name, text, exp
     with pytest.raises(ChapterError) as info:
         coerce_parameters(_chapter(toybook), [(name, text)])
     msg = str(info.value)
-    assert f"parameter {name!r}" in msg and repr(text) in msg and f"expects {expected}" in msg
+    assert (
+        f"parameter {name!r}" in msg
+        and repr(text) in msg
+        and f"expects {expected}" in msg
+    )
 
 
 def test_a_string_for_a_number_is_refused_before_a_kernel_starts(toybook):
@@ -259,12 +284,18 @@ def test_a_string_for_a_number_is_refused_before_a_kernel_starts(toybook):
 def test_output_folder_outside_runs_is_refused(toybook, target, why):
     with pytest.raises(ChapterError) as info:
         check_output_dir(toybook / target, toybook)
-    assert why in str(info.value) and "refusing to write the run into" in str(info.value)
+    assert why in str(info.value) and "refusing to write the run into" in str(
+        info.value
+    )
 
 
 def test_output_folders_that_are_allowed(toybook, tmp_path):
     build = toybook / "_build"
-    for target in (build / "runs" / "mine", build / "new-folder" / "a", tmp_path / "elsewhere"):
+    for target in (
+        build / "runs" / "mine",
+        build / "new-folder" / "a",
+        tmp_path / "elsewhere",
+    ):
         assert check_output_dir(target, toybook) == target.resolve()
     # an existing folder under _build is accepted only if a run made it
     (build / "someone-elses").mkdir(parents=True)
@@ -272,7 +303,10 @@ def test_output_folders_that_are_allowed(toybook, tmp_path):
         check_output_dir(build / "someone-elses", toybook)
     (build / "runfolder").mkdir()
     (build / "runfolder" / ".optbind-run.json").write_text("{}")
-    assert check_output_dir(build / "runfolder", toybook) == (build / "runfolder").resolve()
+    assert (
+        check_output_dir(build / "runfolder", toybook)
+        == (build / "runfolder").resolve()
+    )
     # a file is not a folder
     (tmp_path / "afile").write_text("x")
     with pytest.raises(ChapterError, match="existing file"):
@@ -284,7 +318,10 @@ def test_output_rules_follow_the_build_root(toybook, tmp_path, monkeypatch):
     build = tmp_path / "elsewhere" / "_build"
     with pytest.raises(ChapterError, match="book's own build"):
         check_output_dir(build / "executed", toybook)
-    assert check_output_dir(build / "runs" / "x", toybook) == (build / "runs" / "x").resolve()
+    assert (
+        check_output_dir(build / "runs" / "x", toybook)
+        == (build / "runs" / "x").resolve()
+    )
     with pytest.raises(ChapterError, match="inside the repository"):
         check_output_dir(toybook / "_build" / "runs", toybook)
 
@@ -317,10 +354,15 @@ def test_parameters_reach_the_chapter_and_sources_stay_untouched(toybook):
     assert [float(r["y"]) for r in rows] == [0.0, 2.0, 4.0]
     assert (runs[0] / "figures" / "line.png").stat().st_size > 0
     nb = nbformat.read(runs[0] / "toy.ipynb", as_version=4)
-    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    injected = [
+        c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])
+    ]
     assert "amplitude = 2.0" in injected[0].source  # the int was passed as a float
     assert sorted(p.name for p in runs[0].iterdir()) == [
-        ".optbind-run.json", "figures", "toy.ipynb"]
+        ".optbind-run.json",
+        "figures",
+        "toy.ipynb",
+    ]
     # the book's own figures folder is not written by a parameter run
     assert not (toybook / "_build" / "figures").exists()
 
@@ -336,16 +378,24 @@ def test_failing_cell_is_reported_with_its_notebook(toybook, tmp_path):
     failed = out / "toy.failed.ipynb"
     assert f"its notebook, executed up to the failure: {failed}" in msg
     assert failed.is_file() and not (out / "toy.ipynb").exists()
-    assert (out / "figures.failed" / "line.csv").is_file() and not (out / "figures").exists()
+    assert (out / "figures.failed" / "line.csv").is_file() and not (
+        out / "figures"
+    ).exists()
     nb = nbformat.read(failed, as_version=4)
-    assert any(o.get("ename") == "ValueError" for c in nb.cells for o in c.get("outputs", []))
+    assert any(
+        o.get("ename") == "ValueError" for c in nb.cells for o in c.get("outputs", [])
+    )
 
 
 def _interrupt(root: Path, args: list[str], wait_for: Path):
     """Start the runner like a terminal would, wait for ``wait_for``, press Ctrl-C."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "optbind_book", *args], cwd=root, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env=_env(TOY_SLEEP="120"),
+        [sys.executable, "-m", "optbind_book", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(TOY_SLEEP="120"),
         start_new_session=True,
     )
     deadline = time.monotonic() + 120
@@ -362,13 +412,18 @@ def _interrupt(root: Path, args: list[str], wait_for: Path):
 def test_ctrl_c_during_run_ends_with_one_line_and_marks_the_partial_notebook(toybook):
     out = toybook / "_build" / "runs" / "interrupted"
     code, _, err, took = _interrupt(
-        toybook, ["run", "toy", "-o", str(out)], out / "toy.partial.ipynb")
+        toybook, ["run", "toy", "-o", str(out)], out / "toy.partial.ipynb"
+    )
     assert code == 130
     assert err.strip().count("\n") == 0 and "Traceback" not in err, err
     assert err.startswith("interrupted: chapter 'toy' was not completed")
     assert str(out / "toy.interrupted.ipynb") in err
     names = sorted(p.name for p in out.iterdir())
-    assert names == [".optbind-run.json", "figures.interrupted", "toy.interrupted.ipynb"]
+    assert names == [
+        ".optbind-run.json",
+        "figures.interrupted",
+        "toy.interrupted.ipynb",
+    ]
     assert took < 30  # measured 4 s: the worker shuts its kernel down, then exits
 
 
@@ -412,15 +467,22 @@ def test_execute_skips_valid_chapters_and_reruns_edited_ones(executed_toybook):
     second = _run(root, "execute")
     assert second.returncode == 0, second.stderr
     assert "up to date" in second.stdout and "executing" not in second.stdout
-    (root / "book" / "toy.md").write_text(CHAPTER.replace("n_points = 4", "n_points = 5"))
+    (root / "book" / "toy.md").write_text(
+        CHAPTER.replace("n_points = 4", "n_points = 5")
+    )
     line = _refusal(root)
     assert "its inputs changed since its execution (source book/toy.md changed)" in line
     third = _run(root, "execute")
-    assert "executing book/toy.md" in third.stdout and "source book/toy.md changed" in third.stdout
+    assert (
+        "executing book/toy.md" in third.stdout
+        and "source book/toy.md changed" in third.stdout
+    )
 
 
 @pytest.mark.slow
-def test_overwritten_executed_notebook_is_neither_up_to_date_nor_published(executed_toybook):
+def test_overwritten_executed_notebook_is_neither_up_to_date_nor_published(
+    executed_toybook,
+):
     """The reported failure, second half: a foreign notebook in ``_build/executed``."""
     root = executed_toybook
     failed_run = root / "_build" / "runs" / "failed"
@@ -432,8 +494,11 @@ def test_overwritten_executed_notebook_is_neither_up_to_date_nor_published(execu
     again = _run(root, "execute")
     assert again.returncode == 0, again.stderr
     assert "up to date" not in again.stdout and "executing book/toy.md" in again.stdout
-    assert not any(o.get("output_type") == "error" for c in nbformat.read(
-        executed, as_version=4).cells for o in c.get("outputs", []))
+    assert not any(
+        o.get("output_type") == "error"
+        for c in nbformat.read(executed, as_version=4).cells
+        for o in c.get("outputs", [])
+    )
 
 
 @pytest.mark.slow
@@ -442,10 +507,15 @@ def test_error_output_is_never_published(executed_toybook):
     root = executed_toybook
     executed = root / "_build" / "executed" / "toy.ipynb"
     nb = nbformat.read(executed, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"
-            and "injected-parameters" not in c.metadata.get("tags", [])]
-    code[1].outputs.append(nbformat.v4.new_output(
-        "error", ename="AssertionError", evalue="", traceback=[]))
+    code = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code"
+        and "injected-parameters" not in c.metadata.get("tags", [])
+    ]
+    code[1].outputs.append(
+        nbformat.v4.new_output("error", ename="AssertionError", evalue="", traceback=[])
+    )
     nbformat.write(nb, executed)
     stamp_file = executed.with_suffix(".fingerprint.json")
     stamp = json.loads(stamp_file.read_text())
@@ -483,7 +553,7 @@ def test_missing_executed_notebook_is_refused(toybook):
 # ----------------------------------------------------------------------------
 TOY_PACKAGE = {
     "__init__.py": '"""toy physics"""\n_ALIASES = {"green": "electrodynamics.green"}\n'
-                   "def __getattr__(name):\n    raise AttributeError(name)\n",
+    "def __getattr__(name):\n    raise AttributeError(name)\n",
     "a.py": "from .b import g  # a comment\n\ndef f(x):\n    return g(x) + 1\n",
     "b.py": "def g(x):\n    # square it\n    return x * x\n",
     "c.py": "def unrelated():\n    return 3\n",
@@ -503,8 +573,10 @@ def physics(toybook):
     (pkg / "table.toml").write_text("x = 1\n")
     (toybook / "data" / "ref.csv").write_text("1,2\n")
     (toybook / "constraints.txt").write_text("numpy==2.4.0\n")
-    cells = ["import optbind\nfrom optbind.a import f\nfrom optbind import green\n"
-             "%matplotlib inline\nprint(f(2), optbind.d.h(), green.K)\n"]
+    cells = [
+        "import optbind\nfrom optbind.a import f\nfrom optbind import green\n"
+        "%matplotlib inline\nprint(f(2), optbind.d.h(), green.K)\n"
+    ]
     return toybook, pkg, cells
 
 
@@ -517,12 +589,22 @@ def test_fingerprint_lists_what_the_chapter_imports(physics):
     inputs = _inputs(root, cells)
     modules = sorted(k.split(" ", 1)[1] for k in inputs if k.startswith("module "))
     assert modules == [
-        "optbind/__init__.py", "optbind/a.py", "optbind/b.py", "optbind/conventions.py",
-        "optbind/d.py", "optbind/electrodynamics/__init__.py",
+        "optbind/__init__.py",
+        "optbind/a.py",
+        "optbind/b.py",
+        "optbind/conventions.py",
+        "optbind/d.py",
+        "optbind/electrodynamics/__init__.py",
         "optbind/electrodynamics/green.py",
     ]  # not c.py, which nothing imports
-    assert {"source book/toy.md", "package-data optbind/table.toml", "data data/ref.csv",
-            "pins constraints.txt", "python", "packages"} <= set(inputs)
+    assert {
+        "source book/toy.md",
+        "package-data optbind/table.toml",
+        "data data/ref.csv",
+        "pins constraints.txt",
+        "python",
+        "packages",
+    } <= set(inputs)
     assert not any("optbind_book" in k for k in inputs), "the tooling is not an input"
     assert "optbind-book" not in inputs["packages"]
 
@@ -531,16 +613,24 @@ def test_comment_edit_keeps_and_code_edit_changes_the_fingerprint(physics):
     root, pkg, cells = physics
     before = _inputs(root, cells)
     b = pkg / "b.py"
-    b.write_text("\n# a new header comment\ndef g(x):   # trailing\n\n    return x * x\n")
+    b.write_text(
+        "\n# a new header comment\ndef g(x):   # trailing\n\n    return x * x\n"
+    )
     assert combine(_inputs(root, cells)) == combine(before), "a comment edit counts"
     (pkg / "c.py").write_text("def unrelated():\n    return 4\n")
-    assert combine(_inputs(root, cells)) == combine(before), "an unimported module counts"
+    assert combine(_inputs(root, cells)) == combine(before), (
+        "an unimported module counts"
+    )
     b.write_text("def g(x):\n    return x * x * x\n")
     after = _inputs(root, cells)
     assert combine(after) != combine(before)
     assert describe_changes(before, after) == "module optbind/b.py changed"
-    (pkg / "conventions.py").write_text("SIGN = +1\n")  # reached through the alias table
-    assert "module optbind/conventions.py changed" in describe_changes(after, _inputs(root, cells))
+    (pkg / "conventions.py").write_text(
+        "SIGN = +1\n"
+    )  # reached through the alias table
+    assert "module optbind/conventions.py changed" in describe_changes(
+        after, _inputs(root, cells)
+    )
 
 
 def test_an_unresolvable_name_takes_the_whole_package(physics):
@@ -579,3 +669,12 @@ def test_run_html_renders_an_offline_page(toybook):
         assert not url.startswith(("http:", "https:", "//")), url
     assert "E = m c^2" in text and "a link to the intro." in text  # plain text now
     assert not (run / ".html-project").exists()
+
+
+def test_docstring_examples_of_the_runner():
+    import doctest
+
+    import optbind_book.layout
+
+    result = doctest.testmod(optbind_book.layout)
+    assert result.failed == 0 and result.attempted >= 5

@@ -45,6 +45,18 @@ def test_every_direct_dependency_is_pinned():
     assert not missing, f"pyproject.toml dependencies missing from constraints.txt: {missing}"
 
 
+def test_book_tooling_dependencies_are_pinned():
+    """The separate tooling package (src/optbind_book) is installed from the same pins."""
+    meta = tomllib.loads((ROOT / "src" / "optbind_book" / "pyproject.toml").read_text())
+    names = {_norm(re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0])
+             for r in meta["project"]["dependencies"]}
+    missing = sorted(names - set(_constraints()))
+    assert not missing, f"optbind_book dependencies missing from constraints.txt: {missing}"
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    assert "-e src/optbind_book" in pip_section, "environment.yml must install the tooling"
+
+
 def test_environment_yml_matches_constraints():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)

@@ -15,6 +15,7 @@ that
 It prints a short summary and exits non-zero on any failure.  It is not a
 pytest module (pytest collects ``test_*.py`` only).
 """
+
 from __future__ import annotations
 
 import doctest
@@ -46,14 +47,21 @@ def _check_import(failures: list[str]):
     new = {m.split(".")[0] for m in set(sys.modules) - before}
     heavy = sorted(new & set(HEAVY))
     if heavy:
-        _fail(failures, f"import optbind imported heavy dependencies by itself: {heavy}")
+        _fail(
+            failures, f"import optbind imported heavy dependencies by itself: {heavy}"
+        )
     where = Path(optbind.__file__).resolve()
     prefix = Path(sys.prefix).resolve()
     if not where.is_relative_to(prefix) or where.is_relative_to(REPO / "src"):
-        _fail(failures, f"optbind was imported from {where}, not from the environment "
-                        f"{prefix}")
-    print(f"import optbind: {where.parent} (new top-level modules: "
-          f"{', '.join(sorted(new)) or 'none'})", flush=True)
+        _fail(
+            failures,
+            f"optbind was imported from {where}, not from the environment {prefix}",
+        )
+    print(
+        f"import optbind: {where.parent} (new top-level modules: "
+        f"{', '.join(sorted(new)) or 'none'})",
+        flush=True,
+    )
     return optbind
 
 
@@ -68,11 +76,16 @@ def _check_parameters(failures: list[str]) -> None:
         default = parameters.load()
         for name in names:
             parameters.load(name)
-        print(f"parameters: available() = {names}; load() gives "
-              f"{type(default).__name__}", flush=True)
+        print(
+            f"parameters: available() = {names}; load() gives {type(default).__name__}",
+            flush=True,
+        )
     except Exception as exc:  # noqa: BLE001 - reported, then the script fails
-        _fail(failures, "optbind.parameters: "
-                        + traceback.format_exception_only(type(exc), exc)[-1].strip())
+        _fail(
+            failures,
+            "optbind.parameters: "
+            + traceback.format_exception_only(type(exc), exc)[-1].strip(),
+        )
 
 
 def _modules(package) -> list[str]:
@@ -108,12 +121,17 @@ def main() -> int:
                 extras[name] = hint.group("extra")
                 print(f"needs extra: {name} [{hint.group('extra')}]", flush=True)
             else:
-                _fail(failures, f"import {name}: ImportError without an extra to "
-                                f"install: {exc}")
+                _fail(
+                    failures,
+                    f"import {name}: ImportError without an extra to install: {exc}",
+                )
             continue
         except Exception as exc:  # noqa: BLE001
-            _fail(failures, f"import {name}: "
-                            + traceback.format_exception_only(type(exc), exc)[-1].strip())
+            _fail(
+                failures,
+                f"import {name}: "
+                + traceback.format_exception_only(type(exc), exc)[-1].strip(),
+            )
             continue
         imported.append(name)
         finder = doctest.DocTestFinder(exclude_empty=True)
@@ -126,12 +144,18 @@ def main() -> int:
             attempted += result.attempted
             failed += result.failed
             if result.failed:
-                _fail(failures, f"doctest {test.name}: {result.failed} of "
-                                f"{result.attempted} examples failed")
-    print(f"summary: {len(imported)} modules imported, {len(extras)} need an extra "
-          f"({', '.join(f'{m} [{e}]' for m, e in sorted(extras.items())) or 'none'}); "
-          f"doctests: {attempted} examples in {docstrings} docstrings, "
-          f"{attempted - failed} passed, {failed} failed", flush=True)
+                _fail(
+                    failures,
+                    f"doctest {test.name}: {result.failed} of "
+                    f"{result.attempted} examples failed",
+                )
+    print(
+        f"summary: {len(imported)} modules imported, {len(extras)} need an extra "
+        f"({', '.join(f'{m} [{e}]' for m, e in sorted(extras.items())) or 'none'}); "
+        f"doctests: {attempted} examples in {docstrings} docstrings, "
+        f"{attempted - failed} passed, {failed} failed",
+        flush=True,
+    )
     if failures:
         print(f"wheel smoke test FAILED ({len(failures)} problem(s)):", flush=True)
         for f in failures:

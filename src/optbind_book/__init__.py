@@ -21,6 +21,7 @@ error output.  A re-execution with other parameters (``run``) writes to its own
 folder ``_build/runs/<chapter>/<parameters>/``.  Chapters find their output
 folder through :class:`FigureOutput`.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -51,19 +52,27 @@ _LAZY = {
     "main": "cli",
 }
 
-__all__ = sorted([
+__all__ = [
     "BUILD_ROOT_ENV",
     "Chapter",
     "ChapterError",
     "FigureOutput",
+    "Interrupted",
     "OUTPUT_ENV",
     "Parameter",
     "build_dir",
+    "build_site",
     "chapters",
     "check_output_dir",
+    "execute_all",
+    "execute_chapter",
     "find_root",
-    *_LAZY,
-])
+    "input_fingerprint",
+    "main",
+    "publish_problem",
+    "render_page",
+    "seed_cache",
+]
 
 
 def __getattr__(name: str):

@@ -1,4 +1,5 @@
 """``python -m optbind_book``: see :mod:`optbind_book.cli`."""
+
 import sys
 
 from .cli import main

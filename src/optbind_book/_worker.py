@@ -7,6 +7,7 @@ value) is written to ``spec["result"]``.  The runner starts this process in a
 session of its own, so that Ctrl-C in a terminal reaches only the runner, which
 then stops this process, marks the partial notebook and prints one line.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,12 @@ def main(argv: list[str]) -> int:
             )
             result, code = {"ok": True}, 0
         except pm.PapermillExecutionError as exc:
-            result = {"ok": False, "cell_index": exc.cell_index,
-                      "ename": exc.ename, "evalue": exc.evalue}
+            result = {
+                "ok": False,
+                "cell_index": exc.cell_index,
+                "ename": exc.ename,
+                "evalue": exc.evalue,
+            }
             code = 1
     except BaseException as exc:  # noqa: BLE001 - reported to the runner
         last = traceback.format_exception_only(type(exc), exc)[-1].strip()

@@ -14,6 +14,7 @@ chapter is valid (up to date, and publishable) only if the stamp's inputs equal
 the current ones, the notebook is byte-identical to the one the stamp was
 written for, and it has no error output.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,8 +30,15 @@ from pathlib import Path
 
 from .figures import OUTPUT_ENV
 from .fingerprint import chapter_inputs, combine, describe_changes
-from .layout import Chapter, ChapterError, build_dir, chapters, chapter_by_name, \
-    coerce_parameters, find_root
+from .layout import (
+    Chapter,
+    ChapterError,
+    build_dir,
+    chapters,
+    chapter_by_name,
+    coerce_parameters,
+    find_root,
+)
 
 __all__ = [
     "Interrupted",
@@ -80,8 +88,12 @@ def _source_cell_number(notebook: Path, cell_index: int | None) -> tuple[int, st
         ][: cell_index + 1]
     except (OSError, ValueError):
         return cell_index, ""
-    code = [c for c in cells if c.cell_type == "code"
-            and "injected-parameters" not in c.metadata.get("tags", [])]
+    code = [
+        c
+        for c in cells
+        if c.cell_type == "code"
+        and "injected-parameters" not in c.metadata.get("tags", [])
+    ]
     last = code[-1].source.strip() if code else ""
     return len(code), last.splitlines()[0] if last else ""
 
@@ -143,7 +155,10 @@ def execute_chapter(
     parameters = coerce_parameters(chapter, dict(parameters or {}))
     output_notebook = Path(output_notebook)
     figure_dir = Path(figure_dir)
-    partial, fig_partial = _marked(output_notebook, "partial"), _marked(figure_dir, "partial")
+    partial, fig_partial = (
+        _marked(output_notebook, "partial"),
+        _marked(figure_dir, "partial"),
+    )
     for path in (output_notebook, figure_dir, partial, fig_partial):
         _remove(path)
     for mark in ("failed", "interrupted"):
@@ -159,18 +174,26 @@ def execute_chapter(
     with tempfile.TemporaryDirectory(prefix="optbind-book-") as tmp:
         spec_path, result_path = Path(tmp) / "spec.json", Path(tmp) / "result.json"
         log_path = Path(tmp) / "worker.log"
-        spec_path.write_text(json.dumps({
-            "source": str(chapter.source),
-            "output": str(partial),
-            "cwd": str(chapter.source.parent),
-            "parameters": parameters,
-            "timeout": timeout,
-            "result": str(result_path),
-        }), encoding="utf-8")
+        spec_path.write_text(
+            json.dumps(
+                {
+                    "source": str(chapter.source),
+                    "output": str(partial),
+                    "cwd": str(chapter.source.parent),
+                    "parameters": parameters,
+                    "timeout": timeout,
+                    "result": str(result_path),
+                }
+            ),
+            encoding="utf-8",
+        )
         with log_path.open("w") as log:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "optbind_book._worker", str(spec_path)],
-                env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
                 start_new_session=True,
             )
             try:
@@ -180,7 +203,11 @@ def execute_chapter(
                 kept = _keep_partial(partial, fig_partial, "interrupted")
                 raise Interrupted(
                     f"interrupted: chapter {chapter.name!r} was not completed; "
-                    + (f"its partial notebook is {kept}" if kept else "no notebook was written")
+                    + (
+                        f"its partial notebook is {kept}"
+                        if kept
+                        else "no notebook was written"
+                    )
                 ) from None
         result = {}
         if result_path.is_file():
@@ -194,21 +221,27 @@ def execute_chapter(
     where = f"\n  its notebook, executed up to the failure: {kept}" if kept else ""
     if "cell_index" in result:
         number, first = _source_cell_number(kept or partial, result["cell_index"])
+        evalue = result.get("evalue")
         raise ChapterError(
             f"chapter {chapter.name!r} failed in code cell {number} of "
             f"{chapter.source.name} (starting {first!r}): "
-            f"{result['ename']}{': ' + result['evalue'] if result['evalue'] else ''}{where}"
+            f"{result['ename']}{': ' + evalue if evalue else ''}{where}"
         )
-    detail = result.get("evalue") or (worker_log.strip().splitlines() or ["no output"])[-1]
+    detail = (
+        result.get("evalue") or (worker_log.strip().splitlines() or ["no output"])[-1]
+    )
     raise ChapterError(
-        f"chapter {chapter.name!r} could not be executed (worker exit {code}): {detail}{where}"
+        f"chapter {chapter.name!r} could not be executed (worker exit {code}): "
+        f"{detail}{where}"
     )
 
 
 def _keep_partial(partial: Path, fig_partial: Path, mark: str) -> Path | None:
     """Rename partial outputs so that they cannot be taken for a complete run."""
     if fig_partial.exists():
-        target = _marked(fig_partial.with_name(fig_partial.name[: -len(".partial")]), mark)
+        target = _marked(
+            fig_partial.with_name(fig_partial.name[: -len(".partial")]), mark
+        )
         _remove(target)
         fig_partial.rename(target)
     if partial.is_file():
@@ -262,7 +295,9 @@ def _write_stamp(chapter: Chapter, notebook: Path, inputs: dict) -> None:
         "fingerprint": combine(inputs),
         "inputs": inputs,
     }
-    _stamp_path(notebook).write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
+    _stamp_path(notebook).write_text(
+        json.dumps(stamp, indent=1) + "\n", encoding="utf-8"
+    )
 
 
 def _error_output(notebook) -> str | None:
@@ -279,12 +314,16 @@ def _error_output(notebook) -> str | None:
         number += 1
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                return (f"code cell {number} has an error output "
-                        f"({out.get('ename')}: {out.get('evalue')})")
+                return (
+                    f"code cell {number} has an error output "
+                    f"({out.get('ename')}: {out.get('evalue')})"
+                )
     return None
 
 
-def publish_problem(chapter: Chapter, root: Path, inputs: dict | None = None) -> str | None:
+def publish_problem(
+    chapter: Chapter, root: Path, inputs: dict | None = None
+) -> str | None:
     """Why the book's executed notebook of ``chapter`` may not be used, or None.
 
     Checks, in order: the notebook exists, has a readable stamp, is the very
@@ -294,7 +333,7 @@ def publish_problem(chapter: Chapter, root: Path, inputs: dict | None = None) ->
     import nbformat
 
     nb_path = executed_notebook(chapter, root)
-    rel = os.path.relpath(nb_path, Path.cwd())
+    rel = nb_path.relative_to(root) if nb_path.is_relative_to(root) else nb_path
     if not nb_path.is_file():
         failed = _marked(nb_path, "failed")
         extra = f" (its last execution failed: {failed})" if failed.is_file() else ""
@@ -306,14 +345,17 @@ def publish_problem(chapter: Chapter, root: Path, inputs: dict | None = None) ->
     except (OSError, ValueError, AssertionError):
         return f"its executed notebook {rel} has no valid stamp {stamp_file.name}"
     if stamp.get("notebook_sha256") != _sha256(nb_path):
-        return (f"its executed notebook {rel} was modified after its execution "
-                "(it is not the notebook the runner wrote)")
+        return (
+            f"its executed notebook {rel} was modified after its execution: "
+            "it is not the notebook the runner wrote"
+        )
     if stamp.get("parameters"):
         return f"{rel} was executed with non-default parameters {stamp['parameters']}"
     inputs = chapter_fingerprint(chapter, root) if inputs is None else inputs
     if stamp.get("fingerprint") != combine(inputs):
         changes = describe_changes(stamp.get("inputs", {}), inputs)
-        return f"its inputs changed since its execution ({changes or 'fingerprint differs'})"
+        changes = changes or "fingerprint differs"
+        return f"its inputs changed since its execution ({changes})"
     try:
         nb = nbformat.read(nb_path, as_version=4)
     except (OSError, ValueError) as exc:
@@ -344,19 +386,27 @@ def execute_all(
         inputs = chapter_fingerprint(ch, root)
         problem = "--force" if force else publish_problem(ch, root, inputs)
         if problem is None:
-            print(f"[{i}/{len(nbs)}] {ch.name}: up to date (inputs unchanged), "
-                  "not re-executed", flush=True)
+            print(
+                f"[{i}/{len(nbs)}] {ch.name}: up to date (inputs unchanged), "
+                "not re-executed",
+                flush=True,
+            )
         else:
             fresh = problem.startswith("it has no executed") and "failed" not in problem
             why = "" if fresh else f" ({problem})"
-            print(f"[{i}/{len(nbs)}] executing {ch.source.relative_to(root)} with "
-                  f"papermill{why} ...", flush=True)
+            print(
+                f"[{i}/{len(nbs)}] executing {ch.source.relative_to(root)} with "
+                f"papermill{why} ...",
+                flush=True,
+            )
             _remove(_stamp_path(nb_path))
             _remove(nb_path)
             execute_chapter(ch, nb_path, build_dir(root) / "figures" / ch.name)
             _write_stamp(ch, nb_path, inputs)
-            print(f"[{i}/{len(nbs)}] {ch.name}: done in "
-                  f"{time.perf_counter() - t0:.1f} s", flush=True)
+            print(
+                f"[{i}/{len(nbs)}] {ch.name}: done in {time.perf_counter() - t0:.1f} s",
+                flush=True,
+            )
         timings.append((ch, time.perf_counter() - t0))
     return timings
 
@@ -369,7 +419,9 @@ def _read_like_myst_nb(path: Path):
     from myst_nb.core.read import read_myst_markdown_notebook
     from myst_parser.config.main import MdParserConfig
 
-    md_config = MdParserConfig(enable_extensions={"dollarmath", "amsmath", "colon_fence"})
+    md_config = MdParserConfig(
+        enable_extensions={"dollarmath", "amsmath", "colon_fence"}
+    )
     return read_myst_markdown_notebook(
         path.read_text(encoding="utf-8"), md_config, add_source_map=True, path=path
     )
@@ -389,17 +441,19 @@ def seed_cache(chapter: Chapter, executed, root: Path) -> None:
     done = [
         c
         for c in executed.cells
-        if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
+        if c.cell_type == "code"
+        and "injected-parameters" not in c.metadata.get("tags", [])
     ]
     if len(code) != len(done):
         raise ChapterError(
             f"chapter {chapter.name!r}: myst-nb reads {len(code)} code cells "
             f"but papermill ran {len(done)}"
         )
-    for i, (a, b) in enumerate(zip(code, done)):
+    for i, (a, b) in enumerate(zip(code, done, strict=True)):
         if a.source.strip() != b.source.strip():
             raise ChapterError(
-                f"chapter {chapter.name!r}: code cell {i} differs between myst-nb and jupytext"
+                f"chapter {chapter.name!r}: code cell {i} differs between myst-nb "
+                "and jupytext"
             )
         a.outputs = b.outputs
         a.execution_count = b.execution_count

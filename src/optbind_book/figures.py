@@ -1,4 +1,5 @@
 """Where a chapter writes its figures (PNG) and their numeric data (CSV)."""
+
 from __future__ import annotations
 
 import csv
@@ -68,8 +69,11 @@ class FigureOutput:
         with path.open("w", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(list(cols))
-            for row in zip(*cols.values()):
+            for row in zip(*cols.values(), strict=True):
                 w.writerow(
-                    [repr(float(x)) if np.isrealobj(x) else repr(complex(x)) for x in row]
+                    [
+                        repr(float(x)) if np.isrealobj(x) else repr(complex(x))
+                        for x in row
+                    ]
                 )
         return path

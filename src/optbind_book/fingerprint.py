@@ -23,6 +23,7 @@ neither a module file nor listed in a string table of that package), the whole
 package below that point is included: the fingerprint may then be too wide,
 never too narrow.
 """
+
 from __future__ import annotations
 
 import ast
@@ -151,19 +152,24 @@ class _Package:
         # a lazy alias: look for a table mapping the name to a module path
         for node in ast.walk(tree):
             if isinstance(node, ast.Dict):
-                for k, v in zip(node.keys, node.values):
-                    if (isinstance(k, ast.Constant) and k.value == name
-                            and isinstance(v, ast.Constant) and isinstance(v.value, str)):
+                for k, v in zip(node.keys, node.values, strict=True):
+                    if (
+                        isinstance(k, ast.Constant)
+                        and k.value == name
+                        and isinstance(v, ast.Constant)
+                        and isinstance(v.value, str)
+                    ):
                         for cand in (f"{package}.{v.value.lstrip('.')}", v.value):
                             if self.file(cand):
                                 return {cand}
         has_getattr = any(
-            isinstance(n, ast.FunctionDef) and n.name == "__getattr__" for n in tree.body
+            isinstance(n, ast.FunctionDef) and n.name == "__getattr__"
+            for n in tree.body
         )
         return self.subtree(package) if has_getattr else set()
 
     def imports_of(self, tree: ast.Module, module: str | None) -> set[str]:
-        """Physics modules imported by ``tree`` (the code of ``module``, or a chapter)."""
+        """Physics modules imported by ``tree`` (code of ``module``, or a chapter)."""
         found: set[str] = set()
         bound: dict[str, str] = {}  # local name -> module it is bound to
         if module is None:
@@ -268,7 +274,9 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def chapter_inputs(source: Path, code_cells: list[str], root: Path) -> dict[str, object]:
+def chapter_inputs(
+    source: Path, code_cells: list[str], root: Path
+) -> dict[str, object]:
     """The inputs of one chapter (see the module docstring), as digests."""
     root = Path(root).resolve()
     inputs: dict[str, object] = {}
@@ -284,8 +292,11 @@ def chapter_inputs(source: Path, code_cells: list[str], root: Path) -> dict[str,
             name = f"{PHYSICS_PACKAGE}/{f.relative_to(pkg_dir)}"
             inputs[f"module {name}"] = module_digest(f)
         for f in sorted(pkg_dir.rglob("*")):
-            if f.is_file() and f.suffix not in (".py", ".pyc") and (
-                    "__pycache__" not in f.parts):
+            if (
+                f.is_file()
+                and f.suffix not in (".py", ".pyc")
+                and ("__pycache__" not in f.parts)
+            ):
                 name = f"{PHYSICS_PACKAGE}/{f.relative_to(pkg_dir)}"
                 inputs[f"package-data {name}"] = _sha(f.read_bytes())
     data = root / "data"
@@ -324,7 +335,8 @@ def describe_changes(old: dict, new: dict, limit: int = 4) -> str:
                 a, b = old[key], new[key]
                 diff = [
                     f"{n} {a.get(n, '-')} -> {b.get(n, '-')}"
-                    for n in sorted(set(a) | set(b)) if a.get(n) != b.get(n)
+                    for n in sorted(set(a) | set(b))
+                    if a.get(n) != b.get(n)
                 ]
                 changes.append("packages " + ", ".join(diff[:limit]))
             elif key == "python":

@@ -5,6 +5,7 @@ read from the trailing comments), the type check of command-line parameter
 values, and the rule for ``run -o``.  Only the standard library is imported at
 module level, so ``from optbind_book import FigureOutput`` stays cheap.
 """
+
 from __future__ import annotations
 
 import ast
@@ -39,10 +40,20 @@ BUILD = "_build"
 #: the build folder is accepted by ``run -o`` only if it carries this file.
 RUN_MARKER = ".optbind-run.json"
 #: Folders (and files) of the book's own build, never a target of ``run -o``.
-RESERVED_BUILD_FOLDERS = frozenset({
-    "executed", "figures", "html", "jupyter_execute", ".jupyter_cache",
-    ".doctrees", "_page", "screenshots", "wheel", "sphinx.log",
-})
+RESERVED_BUILD_FOLDERS = frozenset(
+    {
+        "executed",
+        "figures",
+        "html",
+        "jupyter_execute",
+        ".jupyter_cache",
+        ".doctrees",
+        "_page",
+        "screenshots",
+        "wheel",
+        "sphinx.log",
+    }
+)
 
 
 class ChapterError(RuntimeError):
@@ -172,10 +183,54 @@ def chapter_by_name(name: str, root: Path) -> Chapter:
 # the parameters cell
 # ----------------------------------------------------------------------------
 _UNIT_WORDS = {
-    "m", "km", "cm", "mm", "um", "µm", "nm", "pm", "s", "ms", "us", "µs", "ns", "ps",
-    "kg", "g", "mg", "W", "mW", "uW", "J", "eV", "meV", "N", "Pa", "bar", "mbar",
-    "K", "mK", "uK", "Hz", "kHz", "MHz", "GHz", "THz", "rad", "mrad", "deg", "sr",
-    "V", "A", "C", "F", "T", "Ohm", "u", "mol", "1",
+    "m",
+    "km",
+    "cm",
+    "mm",
+    "um",
+    "µm",
+    "nm",
+    "pm",
+    "s",
+    "ms",
+    "us",
+    "µs",
+    "ns",
+    "ps",
+    "kg",
+    "g",
+    "mg",
+    "W",
+    "mW",
+    "uW",
+    "J",
+    "eV",
+    "meV",
+    "N",
+    "Pa",
+    "bar",
+    "mbar",
+    "K",
+    "mK",
+    "uK",
+    "Hz",
+    "kHz",
+    "MHz",
+    "GHz",
+    "THz",
+    "rad",
+    "mrad",
+    "deg",
+    "sr",
+    "V",
+    "A",
+    "C",
+    "F",
+    "T",
+    "Ohm",
+    "u",
+    "mol",
+    "1",
 }
 
 
@@ -216,7 +271,7 @@ def split_unit(comment: str) -> tuple[str, str]:
         elif _is_unit(inner):
             unit = inner
         if unit:
-            rest = comment[m.end():]
+            rest = comment[m.end() :]
             glue = "" if not rest or rest[0] in ";:,." else " "
             meaning = (comment[: m.start()] + glue + rest.lstrip()).strip()
             return unit, meaning
@@ -258,7 +313,9 @@ def parse_parameter_cell(source: str) -> list[Parameter]:
         if header:
             section = " ".join(header)
         trailing = " ".join(
-            comments[i] for i in range(node.lineno, node.end_lineno + 1) if i in comments
+            comments[i]
+            for i in range(node.lineno, node.end_lineno + 1)
+            if i in comments
         )
         unit, meaning = split_unit(trailing)
         try:
@@ -394,14 +451,17 @@ def coerce_value(param: Parameter, text: str, chapter: str = "?"):
             expected = f"a {container} of {_PLURAL[elem]}"
             if ok:
                 pairs = [_conform_scalar(elem, x) for x in value]
-                bad = [x for x, p in zip(value, pairs) if not p[0]]
+                bad = [x for x, p in zip(value, pairs, strict=True) if not p[0]]
                 ok = not bad
                 converted = type(default)(p[1] for p in pairs)
                 if bad:
                     detail = f" whose element {bad[0]!r} is {_type_name(bad[0])}"
     else:
-        ok, converted, expected = isinstance(value, type(default)), value, (
-            f"a {type(default).__name__}")
+        ok, converted, expected = (
+            isinstance(value, type(default)),
+            value,
+            (f"a {type(default).__name__}"),
+        )
     if not ok:
         raise ChapterError(
             f"parameter {param.name!r} of chapter {chapter!r} expects {expected} "
@@ -420,7 +480,9 @@ def coerce_parameters(chapter: Chapter, given: list[tuple[str, str]] | dict) -> 
     pairs = list(given.items()) if isinstance(given, dict) else list(given)
     unknown = sorted({k for k, _ in pairs} - set(table))
     if unknown:
-        valid = ", ".join(f"{p.name} (default {p.default_text})" for p in table.values())
+        valid = ", ".join(
+            f"{p.name} (default {p.default_text})" for p in table.values()
+        )
         raise ChapterError(
             f"chapter {chapter.name!r} has no parameter "
             f"{', '.join(map(repr, unknown))}; valid parameters: {valid or 'none'}"
@@ -483,7 +545,10 @@ def write_run_marker(folder: Path, chapter: Chapter, parameters: dict) -> None:
     """Mark ``folder`` as made by ``run`` (see :func:`check_output_dir`)."""
     folder.mkdir(parents=True, exist_ok=True)
     text = json.dumps(
-        {"chapter": chapter.name, "parameters": {k: repr(v) for k, v in parameters.items()}},
+        {
+            "chapter": chapter.name,
+            "parameters": {k: repr(v) for k, v in parameters.items()},
+        },
         indent=1,
     )
     (folder / RUN_MARKER).write_text(text + "\n", encoding="utf-8")
