@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "optbind"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 #: Book tooling still inside the package (issue 9, item 2 moves it to its own package).
-TOOLING = {"book.py", "sphinxext.py"}
+TOOLING = ROOT / "src" / "optbind_book"
 
 
 def _norm(name: str) -> str:
@@ -89,6 +89,18 @@ def test_every_direct_dependency_is_pinned_within_its_bounds():
             assert Version(pins[name]) in req.specifier, (
                 f"constraints.txt pins {name}=={pins[name]}, outside {req}"
             )
+
+
+def test_book_tooling_dependencies_are_pinned():
+    """The separate tooling package (src/optbind_book) is installed from the same pins."""
+    meta = tomllib.loads((ROOT / "src" / "optbind_book" / "pyproject.toml").read_text())
+    names = {_norm(re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0])
+             for r in meta["project"]["dependencies"]}
+    missing = sorted(names - set(_constraints()))
+    assert not missing, f"optbind_book dependencies missing from constraints.txt: {missing}"
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    assert "-e src/optbind_book" in pip_section, "environment.yml must install the tooling"
 
 
 def test_environment_yml_matches_constraints():
@@ -156,8 +168,6 @@ OPTIONAL_IMPORTS = {
 def test_physics_modules_import_only_declared_core_dependencies():
     allowed = {"numpy", "scipy"}
     for path in sorted(SRC.rglob("*.py")):
-        if path.name in TOOLING:
-            continue
         extra = _third_party_imports(path) - allowed
         rel = path.relative_to(SRC).as_posix()
         extra -= OPTIONAL_IMPORTS.get(rel, set())
@@ -169,9 +179,9 @@ def test_tooling_imports_are_pinned():
     constraints.txt."""
     dists = importlib.metadata.packages_distributions()
     pins = _constraints()
-    for name in TOOLING:
-        for mod in _third_party_imports(SRC / name):
+    for path in sorted(TOOLING.glob("*.py")):
+        for mod in _third_party_imports(path) - {"optbind_book"}:
             owners = {_norm(d) for d in dists.get(mod, [])}
             assert owners & set(pins), (
-                f"src/optbind/{name}: {mod} is not from a pinned package"
+                f"{path.relative_to(ROOT)}: {mod} is not from a pinned package"
             )

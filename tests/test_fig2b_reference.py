@@ -163,7 +163,8 @@ def test_book_csv_matches_reference(reference):
     path = _build_csv()
     if not path.is_file():
         pytest.fail(
-            f"{path} is missing: build the book first (python3 compendium.py book) so "
-            "that the chapter chain_amplification writes its Fig. 2(b) data"
+            f"{path} is missing: build the book first (python -m optbind_book build, or "
+            "python -m optbind_book execute chain_amplification) so that the chapter "
+            "chain_amplification writes its Fig. 2(b) data"
         )
     _compare(_read(path), reference, f"book CSV {path}")

@@ -28,7 +28,6 @@ ALIASES = {
 
 #: Book tooling that still lives inside the package (issue 9, item 2 moves it out);
 #: it is not part of the physics API and is left out of the __all__ check below.
-TOOLING = {"optbind.book", "optbind.sphinxext"}
 
 HEAVY = ("scipy", "matplotlib", "qutip")
 
@@ -102,8 +101,7 @@ def test_top_level_names_are_registered():
     registered = (
         set(optbind._SUBPACKAGES) | set(optbind._MODULES) | set(optbind._ALIASES)
     )
-    tooling = {t.split(".", 1)[1] for t in TOOLING}
-    assert found - tooling == registered, (found - tooling) ^ registered
+    assert found == registered, found ^ registered
     assert set(optbind._ALIASES) == set(ALIASES)
     with pytest.raises(AttributeError, match="no attribute"):
         optbind.classical  # noqa: B018 -- removed in 0.2 (api_changes.md)
@@ -111,7 +109,7 @@ def test_top_level_names_are_registered():
 
 def _physics_modules():
     for info in pkgutil.walk_packages(optbind.__path__, "optbind."):
-        if info.name in TOOLING or info.name.split(".")[1] in ALIASES:
+        if info.name.split(".")[1] in ALIASES:
             continue
         yield info.name
 

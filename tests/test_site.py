@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from optbind.book import build_dir, chapters, find_root
+from optbind_book import build_dir, chapters, find_root
 
 pytestmark = pytest.mark.site
 

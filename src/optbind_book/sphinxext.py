@@ -10,10 +10,13 @@
   copied to ``_sources/<page>.ipynb``.  (The theme offers this only when a
   launch button is configured, which an offline book does not have.)
 """
+
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+
+__all__ = ["mathjax_source", "setup"]
 
 MATHJAX_TARGET = "_static/mathjax"
 MATHJAX_ENTRY = "tex-chtml-full.js"
@@ -25,7 +28,9 @@ def mathjax_source() -> Path:
 
     base = Path(mathjax.__file__).resolve().parent / "static" / "mathjax" / "es5"
     if not (base / MATHJAX_ENTRY).is_file():
-        raise RuntimeError(f"MathJax bundle not found at {base}; install django-static-mathjax")
+        raise RuntimeError(
+            f"MathJax bundle not found at {base}; install django-static-mathjax"
+        )
     return base
 
 
@@ -63,7 +68,9 @@ def _write_root_favicon(app, exception):
 
 
 def _ipynb_download(app, pagename, templatename, context, doctree):
-    if doctree is None or not context.get("sourcename", "").endswith((".md", ".md.txt")):
+    if doctree is None or not context.get("sourcename", "").endswith(
+        (".md", ".md.txt")
+    ):
         return
     executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
     if not executed.is_file():
