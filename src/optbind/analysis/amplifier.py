@@ -45,10 +45,12 @@ Quantum limit.  With the power gain ``G(omega) = |chi_ds/chi_single|^2``
 relative to reading out the input particle itself, a phase-preserving linear
 amplifier adds at least ``|1 - 1/G|/2`` quanta (Caves 1982), ``-> 1/2`` at
 large gain; a single particle (``G = 1``) need add nothing, yet adds its
-recoil ``Gamma/gamma = (g/gamma) d_jj``.  The smallest recoil compatible with
-the nonreciprocal couplings is ``Re D = |i Im D|`` (the matrix modulus; then
-``D = |M| + M >= 0`` with ``M = i Im D`` fixed by ``C - C^T = 4 Im D/hbar``),
-available as ``recoil="minimal"`` for comparison.
+recoil ``Gamma/gamma = (g/gamma) d_jj``.  The couplings fix ``Im D``
+(``C - C^T = 4 Im D/hbar``) and ``D >= 0`` then demands a real part with
+``Re D >= +-i Im D``; the choice ``Re D = |i Im D|`` (the matrix modulus,
+``D = |M| + M >= 0`` with ``M = i Im D``) is a quantum-limited reference
+of this kind (not the unique minimum in the matrix order), available as
+``recoil="minimal"``.
 """
 
 from __future__ import annotations
@@ -117,9 +119,10 @@ def chain_noise_quanta(
     n_th : float
         Bath occupation of the damping (0: zero temperature / ideal cold damping).
     recoil : {"full", "minimal", "none"}
-        ``"full"``: Eqs. (87a)-(87b); ``"minimal"``: ``Re D = |i Im D|``, the
-        least recoil consistent with the couplings; ``"none"``: no recoil
-        (violates the commutation relations for nonreciprocal couplings).
+        ``"full"``: Eqs. (87a)-(87b); ``"minimal"``: ``Re D = |i Im D|``, a
+        least-noise completion of the ``Im D`` the couplings require;
+        ``"none"``: no recoil (violates the commutation relations for
+        nonreciprocal couplings).
 
     Returns
     -------
