@@ -11,6 +11,6 @@
 from .._lazy import submodule_getattr
 
 _MODULES = ('amplification', 'maps', 'errata', 'approximations', 'pt_symmetry',
-            'linearisation', 'appendix_c')
+            'linearisation', 'appendix_c', 'measurement', 'amplifier')
 __all__ = list(_MODULES)
 __getattr__ = submodule_getattr(__name__, _MODULES)

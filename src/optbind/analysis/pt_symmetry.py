@@ -310,15 +310,8 @@ def find_exceptional_point(stiffness_at, bracket, *, xtol=1e-12):
     return float(brentq(disc, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps))
 
 
-def pair_spectrum_scan(
-    power_ratios,
-    phis,
-    *,
-    kd_mod=np.pi / 2,
-    n=None,
-    params="delic2020",
-    gamma_over_omega=0.0,
-):
+def pair_spectrum_scan(power_ratios, phis, *, kd_mod=np.pi / 2, n=None,
+                       params="delic2020", gamma_over_omega=0.0):
     """Mode frequencies and growth rates of the tweezer pair over power ratio and phase.
 
     For every ``(P_1/P_2, phi)`` the closed-form linearisation of

@@ -7,7 +7,8 @@
 * :mod:`~optbind.dynamics.nonlinear` -- nonlinear Langevin dynamics with the full forces
   (Eqs. 72, 76-78, C10b) of a :class:`~optbind.linear.array.LinearArray`;
 * :mod:`~optbind.dynamics.records` -- labelled results saved with coordinates and units;
-* :mod:`~optbind.dynamics.sweeps` -- sweeps of stochastic ensembles, serial or on dask.
+* :mod:`~optbind.dynamics.sweeps` -- sweeps of stochastic ensembles, serial or on dask;
+* :mod:`~optbind.dynamics.spectra` -- motional spectra (symmetrised, sideband-resolved).
 
 The linear engines share one calling convention: the model first, options keyword-only,
 ``damping="lindblad"`` by default, randomness through ``seed``.
@@ -16,6 +17,6 @@ The linear engines share one calling convention: the model first, options keywor
 from .._lazy import submodule_getattr
 
 _MODULES = ('moments', 'quantum', 'langevin', 'response', 'nonlinear', 'records',
-            'sweeps')
+            'sweeps', 'spectra')
 __all__ = list(_MODULES)
 __getattr__ = submodule_getattr(__name__, _MODULES)

@@ -76,6 +76,7 @@ __all__ = [
     "log_negativity",
     "pair_symplectic_eigenvalues",
     "spectral_density",
+    "transfer_matrix",
 ]
 
 _DAMPINGS = ("lindblad", "brownian")
@@ -662,14 +663,28 @@ def log_negativity(model: ArrayModel, moments: GaussianMoments, i: int, j: int) 
     return float(max(0.0, -np.log(2.0 * nu_pt)))
 
 
-def spectral_density(model: ArrayModel, omega, *, damping: str = "lindblad",
-                     source: str = "langevin") -> np.ndarray:
-    """Two-sided symmetrised spectral density matrix of the quadratures.
+def _omega_axis(omega):
+    omega = np.atleast_1d(_v.real_array(omega, "omega", "rad/s"))
+    if omega.ndim != 1:
+        raise ValueError(f"omega must be 1-dimensional (rad/s); got shape {omega.shape}")
+    return omega
 
-    With ``x[omega] = int dt e^{i omega t} x(t)`` (convention of
-    :mod:`optbind.conventions`), ``x[omega] = (-i omega - A)^{-1} xi[omega]``
-    and ``S_xx(omega) = H Re(Q) H^dag`` with ``H = (-i omega - A)^{-1}``, such
-    that ``int S_xx(omega) d omega/(2 pi)`` is the stationary covariance.
+
+def _transfer_scaled(A, omega):
+    """``H(omega) = (-i omega - A)^{-1}`` for every frequency (dimensionless quadratures)."""
+    n = A.shape[0]
+    return np.linalg.inv(-1j * omega[:, None, None] * np.eye(n) - A[None])
+
+
+def transfer_matrix(model: ArrayModel, omega, *, damping: str = "lindblad",
+                    source: str = "langevin") -> np.ndarray:
+    """Frequency response ``H(omega) = (-i omega - A)^{-1}`` of the quadratures (SI).
+
+    With ``x[omega] = int dt e^{i omega t} x(t)`` (:mod:`optbind.conventions`) the
+    moment equations' Langevin form ``dx/dt = A x + b + xi`` gives
+    ``x[omega] = H(omega) xi[omega]``.  The ``(z_a, p_b)`` block is the mechanical
+    susceptibility in m/N: the response of particle ``a``'s position to a force
+    on particle ``b`` (a force enters ``dp_b/dt``).
 
     Parameters
     ----------
@@ -682,17 +697,58 @@ def spectral_density(model: ArrayModel, omega, *, damping: str = "lindblad",
 
     Returns
     -------
-    ndarray, shape (F, 2N, 2N), complex Hermitian
-        ``S_xx`` in SI units (e.g. m^2 s for the ``zz`` block).
+    ndarray, shape (F, 2N, 2N), complex
+        ``H[f, a, b] = d x_a / d xi_b`` in SI units (``x_a`` unit over the unit
+        of ``d x_b/dt``), rows and columns ``(z_1..z_N, p_1..p_N)``.
     """
+    eqs = moment_equations(model, damping=damping, source=source)
+    A, _, _ = eqs.scaled()
+    check_stability(A)
+    s = eqs.scale
+    return _transfer_scaled(A, _omega_axis(omega)) * (s[:, None] / s[None, :])
+
+
+def spectral_density(model: ArrayModel, omega, *, damping: str = "lindblad",
+                     source: str = "langevin", symmetrised: bool = True) -> np.ndarray:
+    """Two-sided spectral density matrix of the quadratures (SI).
+
+    With ``x[omega] = int dt e^{i omega t} x(t)`` (convention of
+    :mod:`optbind.conventions`), ``x[omega] = H(omega) xi[omega]`` with
+    ``H = (-i omega - A)^{-1}`` (:func:`transfer_matrix`).  The quantum
+    regression theorem gives, for the stationary fluctuations,
+    ``<x_a(tau) x_b(0)> = [e^{A tau} S]_ab`` for ``tau >= 0`` and
+    ``[S e^{-A^T tau}]_ab`` for ``tau < 0``, whose Fourier transform is
+
+    .. math:: S_{ab}(\\omega) = \\int d\\tau\\, e^{i\\omega\\tau}
+              \\langle x_a(\\tau) x_b(0)\\rangle
+              = [H S + S H^\\dagger]_{ab} = [H Q H^\\dagger]_{ab}
+
+    (the last step uses the Lyapunov equation ``A S + S A^T + Q = 0``), with
+    the complex noise matrix ``Q`` of :func:`moment_equations` as it stands:
+    ``Q_ab dt`` is the coefficient of ``xi_a xi_b`` in that order.
+
+    Parameters
+    ----------
+    model, omega, damping, source
+        As in :func:`transfer_matrix`.
+    symmetrised : bool
+        ``True`` (default): the symmetrised spectrum ``H Re(Q) H^dag``, i.e. the
+        transform of ``<{x_a(tau), x_b(0)}>/2``, equal to
+        ``(S_ab(omega) + S_ba(-omega))/2``; ``int S d omega/(2 pi)`` is the
+        stationary covariance ``Re S``.  ``False``: the non-symmetrised
+        ``S_ab(omega)`` above, whose integral is the complex stationary moment
+        matrix ``S`` (its imaginary part carries the commutators).
+
+    Returns
+    -------
+    ndarray, shape (F, 2N, 2N), complex Hermitian at every frequency
+        ``S_xx`` in SI units (e.g. m^2 s = m^2/Hz for the ``zz`` block).
+    """
+    symmetrised = _v.boolean(symmetrised, "symmetrised")
     eqs = moment_equations(model, damping=damping, source=source)
     A, Q, _ = eqs.scaled()
     check_stability(A)
-    omega = np.atleast_1d(_v.real_array(omega, "omega", "rad/s"))
-    if omega.ndim != 1:
-        raise ValueError(f"omega must be 1-dimensional (rad/s); got shape {omega.shape}")
-    n = A.shape[0]
-    M = -1j * omega[:, None, None] * np.eye(n) - A[None]
-    H = np.linalg.inv(M)
-    out = H @ Q.real @ np.conj(np.swapaxes(H, -1, -2))
+    H = _transfer_scaled(A, _omega_axis(omega))
+    noise = Q.real if symmetrised else Q
+    out = H @ noise @ np.conj(np.swapaxes(H, -1, -2))
     return out * np.outer(eqs.scale, eqs.scale)

@@ -124,21 +124,8 @@ def _check_diffusion(d, n, name="diffusion"):
 
 
 # --------------------------------------------------------------- integrator
-def baoab(
-    force,
-    positions,
-    momenta,
-    masses,
-    *,
-    dt,
-    n_steps,
-    gamma=0.0,
-    temperature=0.0,
-    diffusion=None,
-    diffusion_every=1,
-    seed=None,
-    record_every=1,
-):
+def baoab(force, positions, momenta, masses, *, dt, n_steps, gamma=0.0, temperature=0.0,
+          diffusion=None, diffusion_every=1, seed=None, record_every=1):
     """Integrate underdamped Langevin equations with the BAOAB splitting.
 
     Solves ``dq = p/m dt``, ``dp = [f(q) - gamma p] dt + sqrt(Q) dW`` with the
@@ -460,20 +447,9 @@ class TweezerArrayDynamics:
     (11, 4, 2, 1)
     """
 
-    def __init__(
-        self,
-        array,
-        *,
-        gamma=None,
-        pressure=None,
-        temperature=295.0,
-        axes="z",
-        binding=True,
-        recoil="foci",
-        green="full",
-        static_force=None,
-        quadrature=None,
-    ):
+    def __init__(self, array, *, gamma=None, pressure=None, temperature=295.0, axes="z",
+                 binding=True, recoil="foci", green="full", static_force=None,
+                 quadrature=None):
         if not isinstance(array, LinearArray):
             raise TypeError(
                 f"array must be an optbind.linear.array.LinearArray; got "
@@ -789,18 +765,8 @@ class TweezerArrayDynamics:
         )
 
     # ---------------------------------------------------------- simulate
-    def simulate(
-        self,
-        *,
-        dt,
-        n_steps,
-        n_traj=1,
-        seed=None,
-        initial_displacements=None,
-        initial_momenta=None,
-        record_every=1,
-        recoil_every=1,
-    ):
+    def simulate(self, *, dt, n_steps, n_traj=1, seed=None, initial_displacements=None,
+                 initial_momenta=None, record_every=1, recoil_every=1):
         """Integrate the nonlinear Langevin equations with :func:`baoab`.
 
         Parameters

@@ -49,18 +49,8 @@ def _evaluate(task, params, seed_sequence, task_kwargs):
     return {k: np.asarray(v, dtype=float) for k, v in out.items()}
 
 
-def run_sweep(
-    task,
-    grid,
-    *,
-    seed=None,
-    client=None,
-    task_kwargs=None,
-    units=None,
-    dims=None,
-    coords=None,
-    attrs=None,
-):
+def run_sweep(task, grid, *, seed=None, client=None, task_kwargs=None, units=None,
+              dims=None, coords=None, attrs=None):
     """Run ``task`` on every point of a Cartesian grid; serial, or on a dask cluster.
 
     Parameters
@@ -158,22 +148,10 @@ def run_sweep(
     )
 
 
-def pair_limit_cycle_task(
-    *,
-    power_ratio,
-    phi,
-    seed=None,
-    kd_mod=np.pi / 2,
-    n=None,
-    params="delic2020",
-    gamma_over_omega=0.02,
-    temperature=1e-3,
-    n_traj=16,
-    n_periods=200.0,
-    steps_per_period=60,
-    record_every=10,
-    recoil="foci",
-):
+def pair_limit_cycle_task(*, power_ratio, phi, seed=None, kd_mod=np.pi / 2, n=None,
+                          params="delic2020", gamma_over_omega=0.02, temperature=1e-3,
+                          n_traj=16, n_periods=200.0, steps_per_period=60,
+                          record_every=10, recoil="foci"):
     """Late-time amplitude of a detuned, nonreciprocally bound pair (a sweep task).
 
     Two spheres of ``params`` in tweezers at ``k d = kd_mod + 2 pi n`` with
