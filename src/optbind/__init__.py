@@ -22,6 +22,7 @@ _SUBMODULES = (
     "chain",
     "classical",
     "conventions",
+    "electrodynamics",
     "errata",
     "fields",
     "gaussian",

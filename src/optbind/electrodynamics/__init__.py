@@ -1,0 +1,1 @@
+"""Layer 1: Green tensors, fields and particles."""
