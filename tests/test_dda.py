@@ -184,3 +184,12 @@ def test_type_errors():
         dda.cell_inverse_susceptibility(True, 3)
     with pytest.raises(TypeError):
         dda.solve_static("lattice", EPS, [1.0, 0, 0])
+
+
+def test_extrapolations_recover_synthetic_limits():
+    d = np.array([1 / 4, 1 / 6, 1 / 8, 1 / 12, 1 / 16, 1 / 24])
+    poly = dda.extrapolate_to_continuum(d, 0.8 + 0.03 * d - 0.02 * d**2, order=2)
+    assert poly["value"] == pytest.approx(0.8, abs=1e-12)
+    power = dda.extrapolate_power_law(d, 3.6 - 0.9 * d**1.4)
+    assert power["value"] == pytest.approx(3.6, abs=1e-7)
+    assert power["exponent"] == pytest.approx(1.4, abs=1e-5)

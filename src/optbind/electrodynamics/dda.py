@@ -76,6 +76,7 @@ __all__ = [
     "ellipsoid_convergence",
     "fit_power_law",
     "extrapolate_to_continuum",
+    "extrapolate_power_law",
     "shape_polarizability",
     "pair_coupling",
 ]
@@ -1050,6 +1051,52 @@ def extrapolate_to_continuum(spacings, values, *, order=2):
     }
 
 
+def extrapolate_power_law(spacings, values):
+    """Extrapolate with a free exponent, ``v(d) = v0 + c d^p`` (non-linear fit).
+
+    For fields with edge singularities (a conducting cube) the discretisation
+    error is a non-integer power of ``d``.  The error bar combines the fit's
+    1-sigma uncertainty of ``v0`` with the change of ``v0`` when the coarsest
+    point is dropped.
+
+    Parameters
+    ----------
+    spacings, values : array_like
+        At least 5 points.
+
+    Returns
+    -------
+    dict
+        ``value``, ``error``, ``exponent``, ``exponent_error``.
+    """
+    from scipy.optimize import curve_fit
+
+    d = _positive(spacings, "spacings")
+    v = np.asarray(values, dtype=float)
+    if v.shape != d.shape or d.ndim != 1 or d.size < 5:
+        raise ValueError("need 1-d spacings and values of equal length >= 5")
+    order = np.argsort(d)
+    d, v = d[order], v[order]
+
+    def model(x, v0, c, p):
+        return v0 + c * x**p
+
+    def fit(dd, vv):
+        lin = np.polyfit(dd, vv, 1)
+        popt, pcov = curve_fit(model, dd, vv, p0=[lin[1], lin[0], 1.0], maxfev=20000)
+        return popt, np.sqrt(np.diag(pcov))
+
+    popt, perr = fit(d, v)
+    popt_fine, _ = fit(d[:-1], v[:-1])
+    model_err = abs(popt[0] - popt_fine[0])
+    return {
+        "value": float(popt[0]),
+        "error": float(np.hypot(perr[0], model_err)),
+        "exponent": float(popt[2]),
+        "exponent_error": float(perr[2]),
+    }
+
+
 def shape_polarizability(
     shape,
     permittivity,
@@ -1086,7 +1133,9 @@ def shape_polarizability(
         ``n_sites``; ``spacing`` (relative to the edge/diameter);
         ``alpha_xx``, ``alpha_zz`` (``alpha/(eps0 V)``, ``V = N d^3``; choose
         resolutions with ``aspect_ratio * resolution`` integer for cylinders);
-        ``xx`` and ``zz``: extrapolation dicts (``value``, ``error``...).
+        ``xx`` and ``zz``: extrapolation dicts (``value``, ``error``...);
+        ``xx_plateau``, ``zz_plateau``: mean and half range of the three finest
+        resolutions (use these for staircase shapes, whose values oscillate).
     """
     if shape not in ("cube", "cylinder"):
         raise ValueError(f"shape must be 'cube' or 'cylinder'; got {shape!r}")
@@ -1118,6 +1167,14 @@ def shape_polarizability(
     result["zz"] = extrapolate_to_continuum(
         result["spacing"], result["alpha_zz"], order=order
     )
+    # staircase shapes (cylinders) oscillate with resolution: the mean of the
+    # three finest resolutions, with their half range as the error bar
+    for key in ("xx", "zz"):
+        fine = result["alpha_" + key][-3:]
+        result[key + "_plateau"] = {
+            "value": float(fine.mean()),
+            "error": float((fine.max() - fine.min()) / 2),
+        }
     return result
 
 
