@@ -390,3 +390,138 @@ def test_eq99_printed_is_mirrored_chain():
                 )
                 > 3.0 * 2 * omega0 * g
             )
+
+
+# ----------------------------------------------------------------------------
+# tools of the chain chapters
+# ----------------------------------------------------------------------------
+@pytest.mark.parametrize("kd, phi", [(QUARTER, QUARTER), (0.3, 1.1), (2.0, -0.4)])
+def test_lattice_sum_middle_site_is_the_distance_ordered_series(kd, phi):
+    """Row of the coupling matrix (lattice_sum) against the term formula of
+    dispersion_partial_sums, two independent codings of Eq. (99')."""
+    omega0, g, M = 20.0, 1.0, 200
+    for kappa in (-2.5, -0.7, 0.4, 3.0):
+        s = amp.lattice_sum(kappa, 2 * M + 1, kd_next=kd, phi_next=phi)
+        w2 = amp.dispersion_partial_sums(
+            kappa, M, omega0, g, kd_next=kd, phi_next=phi
+        )[-1]
+        # measured 1.0e-15, margin 100
+        assert s == pytest.approx((omega0**2 - w2) / (2 * g * omega0), abs=1e-13)
+    kappas = np.array([[-1.0, 0.5], [2.0, 3.0]])
+    assert amp.lattice_sum(kappas, 11).shape == (2, 2)
+
+
+def test_lattice_sum_off_centre_converges_to_the_bulk_value_as_one_over_n():
+    """A particle at a quarter of the chain (3 neighbours on one side per 1 on
+    the other) reaches the closed form -3/2 ln 2 at kappa = pi like 1/N."""
+    bulk = -1.5 * np.log(2)
+    assert (400 - amp.bulk_dispersion(np.pi, 20.0, 1.0)) / 40 == pytest.approx(
+        bulk, abs=1e-12
+    )
+    for n in (400, 1600, 6400):
+        err = abs(amp.lattice_sum(np.pi, n, site=n // 4) - bulk)
+        # measured N * err = 1.31, 1.33, 1.33; bound 2
+        assert err * n < 2.0
+    with pytest.raises(ValueError, match="site"):
+        amp.lattice_sum(0.3, 5, site=5)
+
+
+def test_truncated_couplings():
+    cm = chain_couplings(6, 20.0, 1.0, QUARTER, QUARTER)
+    assert np.array_equal(amp.truncated_couplings(cm, 5), cm)
+    one = amp.truncated_couplings(cm, 1)
+    # the one-way nearest-neighbour chain: only C[j, j+1] survives
+    assert np.array_equal(one, np.diag(np.diag(cm, 1), 1))
+    assert np.array_equal(amp.truncated_couplings(cm, 0), np.zeros((6, 6)))
+    with pytest.raises(ValueError, match="max_distance"):
+        amp.truncated_couplings(cm, -1)
+
+
+@pytest.mark.parametrize("c", [0.1, 1.0, 10.0])
+def test_eigenvector_condition_closed_form(c):
+    """[[1, c], [0, 2]] has unit eigenvectors at an angle with cos = c/sqrt(1+c^2);
+    two unit vectors with |cos| = a have cond = sqrt((1 + a)/(1 - a))."""
+    a = c / np.hypot(c, 1.0)
+    # measured 2e-15 relative, margin 100
+    assert amp.eigenvector_condition([[1.0, c], [0.0, 2.0]]) == pytest.approx(
+        np.sqrt((1 + a) / (1 - a)), rel=2e-13
+    )
+    sym = np.random.default_rng(3).normal(size=(8, 8))
+    assert amp.eigenvector_condition(sym + sym.T) == pytest.approx(1.0, abs=1e-12)
+    assert amp.eigenvector_condition([[0.0, 1.0], [0.0, 0.0]]) == np.inf
+
+
+def test_eigenmode_susceptibility_exact_for_normal_lossy_for_non_normal():
+    omega = np.linspace(15.0, 25.0, 11)
+    a = np.random.default_rng(1).normal(size=(12, 12))
+    a = a + a.T
+    ref = susceptibility(omega, a, 20.0, 1.0)
+    err = np.max(np.abs(amp.eigenmode_susceptibility(omega, a, 20.0, 1.0) - ref))
+    # measured 4.5e-16 relative to max |chi|, margin 100
+    assert err < 5e-14 * np.max(np.abs(ref))
+    # the chain cut off after the second neighbour, N = 20 (kappa(V) ~ 1e2):
+    # the eigen-expansion loses most digits of the end-to-end element, the
+    # backward-stable solve none (it matches a dense LU solve)
+    n = 20
+    cm = amp.truncated_couplings(chain_couplings(n, 20.0, 1.0, QUARTER, QUARTER), 2)
+    good = susceptibility(omega, cm, 20.0, 1.0, elements=[(0, n - 1)])[:, 0]
+    dense = _dense(omega, cm, 20.0, 1.0)[:, 0, n - 1]
+    assert np.max(np.abs(good / dense - 1)) < 1e-12  # measured 2.1e-15
+    bad = amp.eigenmode_susceptibility(omega, cm, 20.0, 1.0)[:, 0, n - 1]
+    assert np.max(np.abs(bad / good - 1)) > 1e-6  # measured 1.2e-4
+
+
+@pytest.mark.parametrize("g", [0.3, 1.0, 3.0])
+def test_transmission_peak_of_the_one_way_pair(g):
+    """N = 2 at pi/4: |chi_12|^2 = (2g/gamma)^2 |chi_0|^4 peaks where |chi_0| does,
+    at omega^2 = omega0^2 - gamma^2/2, with |chi_0|^2 = omega0^2/(omega0^2 -
+    gamma^2/4) there; nothing travels the other way."""
+    omega0, gamma = 20.0, 1.0
+    cm = chain_couplings(2, omega0, g, QUARTER, QUARTER)
+    p = amp.transmission_peak(np.linspace(10, 30, 201), cm, omega0, gamma)
+    # measured 2.4e-9 (grid refinement), bound 1e-7
+    assert p["omega_peak"] == pytest.approx(np.sqrt(omega0**2 - gamma**2 / 2), abs=1e-7)
+    peak0 = omega0**2 / (omega0**2 - gamma**2 / 4)
+    # measured 5e-16 relative, margin 1000
+    assert p["forward"] == pytest.approx((2 * g / gamma) ** 2 * peak0**2, rel=1e-12)
+    assert p["backward"] == 0.0
+
+
+def test_transmission_peak_near_threshold_against_a_fine_grid():
+    """Close to g_c the resonance is ~1e-3 gamma wide: the refined peak equals the
+    maximum over a grid with spacing 5e-7 gamma around it."""
+    omega0, gamma = 20.0, 1.0
+    gc = amp.critical_coupling(10, omega0 / gamma)
+    cm = chain_couplings(10, omega0, 0.999 * gc, QUARTER, QUARTER)
+    coarse = np.linspace(10, 30, 2001)
+    p = amp.transmission_peak(coarse, cm, omega0, gamma)
+    fine = np.linspace(p["omega_peak"] - 0.05, p["omega_peak"] + 0.05, 200001)
+    a, b = amp.corner_susceptibilities(fine, cm, omega0, gamma)
+    i = int(np.argmax(np.abs(a)))
+    # measured: equal to rounding (the fine grid's best point is below the
+    # refined one), margin 1e-9
+    assert p["forward"] >= (1 - 1e-9) * np.abs(a[i]) ** 2
+    coarse_chi = amp.corner_susceptibilities(coarse, cm, omega0, gamma)[0]
+    coarse_max = np.max(np.abs(coarse_chi))
+    assert p["forward"] > 10 * coarse_max**2  # measured 94: the grid alone misses it
+    assert abs(p["omega_peak"] - fine[i]) < 1e-6
+    assert p["backward"] == pytest.approx(np.abs(b[i]) ** 2, rel=1e-3)
+
+
+def test_propagator_norm_grows_at_the_growth_rate():
+    omega0, gamma = 20.0, 1.0
+    cm = chain_couplings(6, omega0, 1.0, QUARTER, QUARTER)
+    t = np.linspace(0.0, 80.0, 321)
+    norms = amp.propagator_norm(cm, omega0, gamma, t)
+    assert norms[0] == pytest.approx(1.0, abs=1e-14)
+    ref = np.linalg.norm(sla.expm(amp.chain_drift_matrix(cm, omega0, gamma) * t[-1]), 2)
+    # repeated multiplication against one expm: measured 3e-13 relative, margin 100
+    assert norms[-1] == pytest.approx(ref, rel=3e-11)
+    late = t > 40
+    slope = np.polyfit(t[late], np.log(norms[late]), 1)[0]
+    # measured |slope - rate| = 1.5e-5 gamma (N = 6, g = gamma), bound 1e-3 gamma
+    assert slope == pytest.approx(amp.chain_growth_rate(cm, omega0, gamma), abs=1e-3)
+    with pytest.raises(ValueError, match="equally spaced"):
+        amp.propagator_norm(cm, omega0, gamma, [0.0, 1.0, 3.0])
+    with pytest.raises(ValueError, match="times"):
+        amp.propagator_norm(cm, omega0, gamma, [-1.0, 0.0])

@@ -11,7 +11,12 @@ response from :func:`optbind.response.susceptibility`.  This module adds:
   :func:`dispersion_partial_sums`;
 * transmission and noise: :func:`corner_susceptibilities`,
   :func:`signal_to_recoil_noise`, :func:`directional_gain`;
-* :func:`refine_peak` for resonances narrower than the frequency grid.
+* :func:`refine_peak` for resonances narrower than the frequency grid, and
+  :func:`transmission_peak` that uses it on the end-to-end transmission;
+* for the chain chapters of the book: :func:`lattice_sum` (the dispersion sum
+  felt by one particle of a finite chain), :func:`truncated_couplings`,
+  :func:`eigenvector_condition` and :func:`eigenmode_susceptibility`
+  (non-normality), :func:`propagator_norm` (free motion in time).
 
 Stability with gas damping
 --------------------------
@@ -62,6 +67,12 @@ __all__ = [
     "signal_to_recoil_noise",
     "directional_gain",
     "refine_peak",
+    "lattice_sum",
+    "truncated_couplings",
+    "eigenvector_condition",
+    "eigenmode_susceptibility",
+    "transmission_peak",
+    "propagator_norm",
 ]
 
 
@@ -498,3 +509,228 @@ def mode_roots(coupling_over_m, omega0: float, gamma: float):
     mu = eigenvalues(_coupling(coupling_over_m))
     root = np.sqrt(gamma**2 - 4.0 * (omega0**2 - mu) + 0j)
     return np.concatenate([(-gamma + root) / 2.0, (-gamma - root) / 2.0])
+
+
+# ----------------------------------------------------------------------------
+# the chain chapters: lattice sums, non-normality, peaks, free motion
+# ----------------------------------------------------------------------------
+def lattice_sum(kappa, n_particles: int, *, site: int | None = None,
+                kd_next: float = np.pi / 4, phi_next: float = np.pi / 4) -> np.ndarray:
+    """Dispersion sum ``S(kappa)`` felt by one particle of a finite chain (Eq. 99').
+
+    The couplings of particle ``j = site`` to all others (corrected Eq. 97),
+    Fourier transformed in the distance ``l = j - j'``:
+
+    .. math:: S_j(\\kappa) = \\sum_{j' \\ne j} \\frac{C_{jj'}}{2 m\\omega_0 g}\\,
+              e^{-i\\kappa (j - j')} ,
+
+    so that a Bloch wave of a long chain has ``omega^2 = omega0^2 - 2 g omega0 S``.
+    For the middle particle this is the ``"distance"`` ordering of
+    :func:`dispersion_partial_sums`; for a particle off the middle it adds
+    more neighbours on one side than on the other.  Dimensionless.
+
+    Parameters
+    ----------
+    kappa : array_like
+        Bloch wave numbers (radians per site).
+    n_particles : int
+        Chain length (>= 1).
+    site : int, optional
+        0-based index of the particle (default: the middle one,
+        ``n_particles // 2``).
+    kd_next, phi_next : float
+        Chain geometry (radians).
+
+    Returns
+    -------
+    ndarray, complex, shape of ``kappa``
+        ``S_j(kappa)`` (dimensionless).
+
+    Examples
+    --------
+    >>> s = lattice_sum(np.pi, 2001)             # converges slowly to -3/2 ln 2
+    >>> round(float(s.real), 2), round(float(-1.5 * np.log(2)), 2)
+    (-1.04, -1.04)
+    """
+    kappa = _v.real_array(kappa, "kappa", "rad")
+    n = _v.integer(n_particles, "n_particles", minimum=1)
+    j = n // 2 if site is None else _v.integer(site, "site", minimum=0, maximum=n - 1)
+    row = chain_couplings(n, 1.0, 0.5, kd_next, phi_next)[j]   # C / (2 m omega0 g)
+    dist = j - np.arange(n)
+    return np.exp(-1j * np.multiply.outer(kappa, dist)) @ row
+
+
+def truncated_couplings(coupling_over_m, max_distance: int) -> np.ndarray:
+    """The couplings with every entry beyond ``|j - j'| > max_distance`` set to zero.
+
+    A model of the chain with short-range couplings only (for comparison with
+    the long-range chain of Eq. 97).
+
+    Parameters
+    ----------
+    coupling_over_m : array_like, shape (N, N)
+        Couplings (any unit).
+    max_distance : int
+        Largest distance kept (>= 0).
+
+    Returns
+    -------
+    ndarray, shape (N, N)
+    """
+    c = _coupling(coupling_over_m)
+    lmax = _v.integer(max_distance, "max_distance", minimum=0)
+    j = np.arange(c.shape[0])
+    return np.where(np.abs(j[:, None] - j[None, :]) <= lmax, c, 0.0)
+
+
+def eigenvector_condition(matrix, *, limit: float = 1e15) -> float:
+    """Condition number ``kappa(V)`` of the eigenvectors (a measure of non-normality).
+
+    ``V`` holds the unit-norm eigenvectors returned by :func:`numpy.linalg.eig`;
+    ``kappa(V) = 1`` for a normal matrix.  A defective matrix (a Jordan block,
+    e.g. the one-way dimer) has no eigenbasis: rounding then returns either
+    ``inf`` or a number of order ``1/sqrt(eps)`` or larger; values above
+    ``limit`` are reported as ``inf``.  Dimensionless.
+
+    Parameters
+    ----------
+    matrix : array_like, shape (N, N)
+        Real or complex square matrix.
+    limit : float
+        Values above it count as infinite (> 1, default ``1e15``).
+
+    Returns
+    -------
+    float
+        ``kappa(V)`` in the 2-norm, ``>= 1``, or ``inf``.
+
+    Examples
+    --------
+    >>> eigenvector_condition([[1.0, 0.0], [0.0, 2.0]])
+    1.0
+    """
+    m = _v.square_matrix(matrix, "matrix", real=not np.iscomplexobj(matrix))
+    limit = _v.real_scalar(limit, "limit", minimum=1.0, strict_min=True, allow_inf=True)
+    _, vecs = np.linalg.eig(m)
+    with np.errstate(all="ignore"):
+        c = float(np.linalg.cond(vecs))
+    return c if np.isfinite(c) and c < limit else np.inf
+
+
+def eigenmode_susceptibility(omega, coupling_over_m, omega0: float,
+                             gamma: float) -> np.ndarray:
+    """The susceptibility of Eq. (101') expanded in the eigenmodes of ``C/m``.
+
+    ``chi = V diag(omega0 gamma / (i (omega0^2 - omega^2 - i gamma omega - mu))) V^-1``
+    with ``C/m = V diag(mu) V^-1``.  Exact in exact arithmetic for a
+    diagonalisable matrix, but it loses about ``log10 kappa(V)`` digits
+    (:func:`eigenvector_condition`); it exists to show that loss next to the
+    backward-stable :func:`optbind.response.susceptibility`, not to be used.
+
+    Parameters
+    ----------
+    omega : array_like, shape (F,)
+        Frequencies (same unit as ``omega0``).
+    coupling_over_m : array_like, shape (N, N)
+        ``C/m`` (frequency squared).
+    omega0, gamma : float
+        Trap frequency and damping rate (> 0).
+
+    Returns
+    -------
+    ndarray, shape (F, N, N), complex
+        Dimensionless; not finite, or ``numpy.linalg.LinAlgError`` raised,
+        when the eigenvector matrix is singular.
+    """
+    w = _omega_grid(omega)
+    c = _coupling(coupling_over_m)
+    omega0 = _v.real_scalar(omega0, "omega0", "frequency", positive=True)
+    gamma = _v.real_scalar(gamma, "gamma", "frequency", positive=True)
+    mu, vecs = np.linalg.eig(c)
+    inv_vecs = np.linalg.inv(vecs)
+    shift = omega0**2 - w**2 - 1j * gamma * w                  # (F,)
+    modal = omega0 * gamma / (1j * (shift[:, None] - mu[None, :]))
+    return np.einsum("an,fn,nb->fab", vecs, modal, inv_vecs)
+
+
+def transmission_peak(omega, coupling_over_m, omega0: float, gamma: float, *,
+                      rounds: int = 5, points: int = 41) -> dict:
+    """Peak of the end-to-end transmission ``|chi_1N|^2``, finer than the grid spacing.
+
+    Near the stability threshold a mode is only weakly damped and its
+    resonance is narrower than any affordable grid.  The grid ``omega`` is
+    therefore augmented by 41 points within ``+-8 |Re s|`` of the frequency
+    ``-Im s`` of every mode with ``Re s > -0.3 gamma`` (:func:`mode_roots`),
+    and the maximum is then refined by :func:`refine_peak`.
+
+    Parameters
+    ----------
+    omega : array_like, shape (F,)
+        Increasing starting grid (same unit as ``omega0``).
+    coupling_over_m : array_like, shape (N, N)
+        ``C/m`` with ``N >= 2``.
+    omega0, gamma : float
+        Trap frequency and damping rate (> 0).
+    rounds, points : int
+        Passed to :func:`refine_peak`.
+
+    Returns
+    -------
+    dict
+        ``omega_peak`` (frequency of the maximum), ``forward`` (``|chi_1N|^2``
+        there, direction N -> 1), ``backward`` (``|chi_N1|^2`` at the same
+        frequency, direction 1 -> N); the last two dimensionless.
+    """
+    c = _coupling(coupling_over_m)
+    gamma = _v.real_scalar(gamma, "gamma", "frequency", positive=True)
+    s = mode_roots(c, omega0, gamma)
+    s = s[(s.real > -0.3 * gamma) & (-s.imag > 0)]
+    grid = 8 * np.linspace(-1.0, 1.0, 41)
+    extra = np.concatenate([-z.imag + z.real * grid for z in s]) if s.size else None
+
+    def forward(w):
+        return np.abs(corner_susceptibilities(w, c, omega0, gamma)[0]) ** 2
+
+    w_peak, value = refine_peak(forward, omega, rounds=rounds, points=points,
+                                extra=extra)
+    back = corner_susceptibilities([w_peak], c, omega0, gamma)[1][0]
+    return {"omega_peak": w_peak, "forward": value,
+            "backward": float(np.abs(back) ** 2)}
+
+
+def propagator_norm(coupling_over_m, omega0: float, gamma: float, times) -> np.ndarray:
+    """Largest amplification of a free motion, ``||exp(A t)||_2``, of Eq. (96).
+
+    ``A`` is :func:`chain_drift_matrix`.  At long times the norm grows or decays
+    as ``exp(r t)`` with ``r`` the growth rate of :func:`chain_growth_rate`;
+    for a non-normal chain it can grow transiently even when ``r < 0``.
+    Dimensionless.
+
+    Parameters
+    ----------
+    coupling_over_m : array_like, shape (N, N)
+        ``C/m`` (frequency squared).
+    omega0, gamma : float
+        Trap frequency (> 0) and damping rate (>= 0).
+    times : array_like, shape (T,)
+        Equally spaced, increasing times ``>= 0`` (inverse frequency unit).
+
+    Returns
+    -------
+    ndarray, shape (T,)
+        Spectral norm of the propagator at each time (1 at ``t = 0``).
+    """
+    import scipy.linalg as sla
+
+    A = chain_drift_matrix(coupling_over_m, omega0, gamma)
+    t = _v.times(times, "times", strictly=True, nonnegative=True)
+    if t.size > 1 and not np.allclose(np.diff(t), t[1] - t[0], rtol=1e-9, atol=0):
+        raise ValueError("times must be equally spaced")
+    prop = sla.expm(A * t[0])
+    step = sla.expm(A * (t[1] - t[0])) if t.size > 1 else None
+    out = np.empty(t.size)
+    for i in range(t.size):
+        out[i] = np.linalg.norm(prop, 2)
+        if step is not None:
+            prop = step @ prop
+    return out
