@@ -234,6 +234,57 @@ def test_benchmark_pair_heats_at_ratio_times_g():
     assert got[0] > 0.0
 
 
+
+def _benchmark_margin(g, ratio, gamma):
+    """ln(2 nu_-) of the benchmark pair, built here from ArrayModel directly."""
+    C = [[0.0, 2 * g], [2 * g, 0.0]]
+    model = ArrayModel.dimensionless(omega_eff=1.0, C=C, D=np.eye(2) * ratio * g,
+                                     gamma=gamma)
+    return maps.partial_transpose_margin(model, ga.steady_state(model))[0]
+
+
+def test_benchmark_threshold_is_where_the_negativity_vanishes():
+    """The threshold is the root of the margin, the margin grows with the heating, and
+    max_negativity_over_damping (a second route: E_N from optbind.gaussian) is positive
+    just below and zero just above it."""
+    g = 0.05
+    for gamma in (0.3, 3.0):
+        rc = maps.benchmark_entanglement_threshold(g, [gamma])[0]
+        # measured |margin(rc)| <= 1.2e-16 (brentq to xtol 1e-12, slope ~ 0.1)
+        assert abs(_benchmark_margin(g, rc, gamma)) < 1e-12
+        margins = [_benchmark_margin(g, r, gamma) for r in np.linspace(0, 3, 13)]
+        assert np.all(np.diff(margins) > 0)
+        below, above = maps.max_negativity_over_damping(
+            g, [rc * (1 - 1e-3), rc * (1 + 1e-3)], [gamma])
+        assert below > 0.0 and above == 0.0
+
+
+def test_benchmark_threshold_overdamped_limit():
+    """For gamma >> omega the margin is 2 g (Gamma/g - 1)/gamma to first order in
+    1/gamma (expansion of the moment equations about the vacuum), so the threshold
+    tends to Gamma = g from below."""
+    g = 0.05
+    for gamma in (1e3, 1e4):
+        for r in (0.0, 0.5, 0.9, 1.5):
+            # measured deviation of the scaled margin: 7.7e-5 (gamma = 1e3), 7.5e-6
+            # (1e4), i.e. <= 1.6 g/gamma; bound 4 g/gamma
+            scaled = _benchmark_margin(g, r, gamma) * gamma / (2 * g)
+            assert abs(scaled - (r - 1)) < 4 * g / gamma
+        rc = maps.benchmark_entanglement_threshold(g, [gamma])[0]
+        # measured (1 - rc) gamma/g = 1.04 (gamma = 1e3) and 1.004 (1e4)
+        assert 0.0 < 1.0 - rc < 1.5 * g / gamma
+
+
+def test_benchmark_threshold_validates_input():
+    with pytest.raises(ValueError, match="g"):
+        maps.benchmark_entanglement_threshold(0.5, [1.0])
+    with pytest.raises(ValueError, match="gammas"):
+        maps.benchmark_entanglement_threshold(0.05, [1.0, -1.0])
+    with pytest.raises(ValueError, match="xtol"):
+        maps.benchmark_entanglement_threshold(0.05, [1.0], xtol=0.0)
+    with pytest.raises(TypeError):
+        maps.benchmark_entanglement_threshold("0.05", [1.0])
+
 def test_partial_transpose_margin_two_mode_squeezed_state():
     # two-mode squeezed vacuum: E_N = 2 r and margin = -2 r
     m = ArrayModel.dimensionless(

@@ -25,6 +25,7 @@ Units are SI unless a function says otherwise.
 from __future__ import annotations
 
 import numpy as np
+from scipy.optimize import brentq
 
 from .. import validation as _v
 from ..conventions import HBAR
@@ -46,6 +47,7 @@ __all__ = [
     "negativity_map",
     "commutator_history",
     "max_negativity_over_damping",
+    "benchmark_entanglement_threshold",
 ]
 
 #: Model variants understood by :func:`pair_model`.
@@ -344,6 +346,23 @@ def negativity_map(kd, phi, *, params=None, gamma=0.0, n_th=0.0, variant="physic
     return out
 
 
+def _benchmark_g(g):
+    return _v.real_scalar(g, "g", "units of the trap frequency", minimum=0.0, maximum=0.5,
+                          strict_min=True, strict_max=True)
+
+
+def _benchmark_gammas(gammas):
+    return np.atleast_1d(_v.real_array(gammas, "gammas", "units of the trap frequency",
+                                       positive=True))
+
+
+def _benchmark_pair(g, ratio, gamma):
+    """The benchmark pair of :func:`max_negativity_over_damping` (natural units)."""
+    C = np.array([[0.0, 2 * g], [2 * g, 0.0]])
+    D = np.eye(2, dtype=complex) * ratio * g
+    return ArrayModel.dimensionless(omega_eff=1.0, C=C, D=D, gamma=gamma, n_th=0.0)
+
+
 def max_negativity_over_damping(g, ratios, gammas):
     """Largest steady-state ``E_N`` of a reciprocal pair versus heating/coupling ratio.
 
@@ -353,6 +372,8 @@ def max_negativity_over_damping(g, ratios, gammas):
     phonons per unit time (``D_jj = Gamma``: ``dn/dt = D_jj`` in these units) and
     zero-temperature (cold) damping at rate ``gamma``.  This is the most
     favourable situation for entanglement compatible with a given ``Gamma/g``.
+    :func:`benchmark_entanglement_threshold` locates the ratio at which the
+    result drops to zero for a given ``gamma``.
 
     Parameters
     ----------
@@ -368,22 +389,82 @@ def max_negativity_over_damping(g, ratios, gammas):
     ndarray, shape (R,)
         ``max_gamma E_N`` (nats).
     """
-    g = _v.real_scalar(g, "g", "units of the trap frequency", minimum=0.0, maximum=0.5,
-                       strict_min=True, strict_max=True)
-    ratios = np.atleast_1d(_v.real_array(ratios, "ratios", "dimensionless", nonnegative=True))
-    gammas = np.atleast_1d(_v.real_array(gammas, "gammas", "units of the trap frequency",
-                                         positive=True))
-    C = np.array([[0.0, 2 * g], [2 * g, 0.0]])
+    g = _benchmark_g(g)
+    ratios = np.atleast_1d(_v.real_array(ratios, "ratios", "dimensionless",
+                                         nonnegative=True))
+    gammas = _benchmark_gammas(gammas)
     out = np.zeros(ratios.size)
     for a, r in enumerate(ratios):
-        D = np.eye(2, dtype=complex) * r * g
         for gm in gammas:
-            model = ArrayModel.dimensionless(omega_eff=1.0, C=C, D=D, gamma=gm, n_th=0.0)
+            model = _benchmark_pair(g, r, gm)
             try:
                 s = ga.steady_state(model)
             except NoSteadyStateError:
                 continue
             out[a] = max(out[a], ga.log_negativity(model, s, 0, 1))
+    return out
+
+
+def benchmark_entanglement_threshold(g, gammas, *, xtol=1e-12):
+    """Heating/coupling ratio ``Gamma/g`` above which the benchmark pair is separable.
+
+    The pair is that of :func:`max_negativity_over_damping` (natural units,
+    reciprocal coupling rate ``g``, heating ``D_jj = Gamma``, cold damping at
+    rate ``gamma``).  For each ``gamma`` the threshold is the root in
+    ``Gamma/g`` of the steady-state margin ``ln(2 nu_-)`` of
+    :func:`partial_transpose_margin`, found with :func:`scipy.optimize.brentq`.
+    The root is unique: the covariance is affine in ``Gamma`` with a positive
+    semidefinite slope (a Lyapunov solution), the partial transpose keeps that
+    slope positive semidefinite, and symplectic eigenvalues grow with the
+    covariance, so the margin is non-decreasing in ``Gamma`` and ``E_N > 0``
+    exactly below the threshold.
+
+    In the overdamped limit ``gamma >> omega`` the steady state approaches the
+    vacuum and, to first order in ``1/gamma``, the margin is
+    ``2 g (Gamma/g - 1)/gamma``: the threshold tends to ``Gamma = g``, i.e.
+    ``D_jj = hbar C/2`` in SI units (the same value as the bound that the real
+    diffusion matrix of the cascaded form, Eq. (94), sets for a unidirectional
+    pair with coupling ``C``).
+
+    Parameters
+    ----------
+    g : float
+        Coupling rate in units of the trap frequency (0 < g < 0.5).
+    gammas : array_like, shape (G,)
+        Cold-damping rates (units of the trap frequency, > 0).
+    xtol : float, optional
+        Absolute tolerance of the root in ``Gamma/g`` (> 0).
+
+    Returns
+    -------
+    ndarray, shape (G,)
+        Threshold ``Gamma/g`` (dimensionless) for each damping rate; 0 where the
+        pair is not entangled even without heating.
+
+    Examples
+    --------
+    >>> r = benchmark_entanglement_threshold(0.05, [1.0, 1e4])
+    >>> bool(r[0] < r[1] < 1.0)
+    True
+    """
+    g = _benchmark_g(g)
+    gammas = _benchmark_gammas(gammas)
+    xtol = _v.real_scalar(xtol, "xtol", "dimensionless", positive=True)
+
+    def margin(ratio, gm):
+        model = _benchmark_pair(g, ratio, gm)
+        return partial_transpose_margin(model, ga.steady_state(model))[0]
+
+    out = np.zeros(gammas.size)
+    for a, gm in enumerate(gammas):
+        if margin(0.0, gm) >= 0.0:
+            continue
+        hi = 1.0
+        while margin(hi, gm) <= 0.0:
+            hi *= 2.0
+            if hi > 1e6:
+                raise RuntimeError(f"no threshold below Gamma/g = 1e6 at gamma = {gm}")
+        out[a] = brentq(margin, 0.0, hi, args=(gm,), xtol=xtol)
     return out
 
 
