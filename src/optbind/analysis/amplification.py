@@ -361,7 +361,7 @@ def signal_to_recoil_noise(omega, coupling_over_m, diffusion, omega0: float, gam
         ``C/m`` (unit of frequency squared).
     diffusion : array_like, shape (N, N)
         Hermitian diffusion matrix ``D`` (any unit; only ratios enter), e.g.
-        from :func:`chain_diffusion_matrix`.
+        from :func:`~optbind.linear.chain.chain_diffusion_matrix`.
     omega0, gamma : float
         Trap frequency and damping rate.
     source, detector : int, optional

@@ -265,9 +265,9 @@ def correlator_general(particles, field, coordinates, *, quadrature=None):
 
     ``C[a, b] = hbar^2 int d^2n sum_s (dL_ns/dq_a)(dL_ns/dq_b)^*``, the
     coefficient of ``delta(t - t')`` in ``<xi_b(t') xi_a(t)>``; ``C = 2 D``
-    (:func:`optbind.interactions.diffusion_matrix` for centre-of-mass
+    (:func:`optbind.forces.scattering.diffusion_matrix` for centre-of-mass
     coordinates).  The amplitudes are those of the package
-    (:func:`optbind.interactions.scattering_amplitudes`), differentiated by
+    (:func:`optbind.forces.scattering.scattering_amplitudes`), differentiated by
     finite differences in any coordinate, including Euler angles.
 
     Parameters

@@ -1,7 +1,7 @@
 """Printed formulas of the paper that need correcting, with numerical evidence.
 
-:data:`REGISTRY` lists :class:`Erratum` entries.  Each has a printed and a
-corrected form (implemented below as ``*_printed`` / ``*_corrected``
+:data:`~optbind.analysis.errata.REGISTRY` lists :class:`Erratum` entries.  Each
+has a printed and a corrected form (implemented below as ``*_printed`` / ``*_corrected``
 functions) and an ``evidence()`` function that evaluates both against an
 independent route (general non-linearised expressions, finite differences,
 angular quadrature, or direct time integration) and returns

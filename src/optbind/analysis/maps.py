@@ -127,9 +127,9 @@ def coupling_route_deviation(kd, phi, *, params=None, green="full"):
     """Closed-form Eq. (85) against finite differences of the general forces.
 
     For every ``kd`` the two-particle array is built, its couplings are
-    computed once in closed form (:attr:`LinearArray.C`) and once as
+    computed once in closed form (:attr:`~optbind.linear.array.LinearArray.C`) and once as
     ``dF_j/dz_j'`` from the non-linearised binding forces of Eq. (C10b) with
-    the exact tweezer field (:meth:`LinearArray.numerical_C`).
+    the exact tweezer field (:meth:`~optbind.linear.array.LinearArray.numerical_C`).
 
     Parameters
     ----------
@@ -140,7 +140,7 @@ def coupling_route_deviation(kd, phi, *, params=None, green="full"):
     params : ParameterSet or str, optional
         Parameter set (default ``"rieser2022"``).
     green : {"full", "far", "focal"}
-        Green tensor of the numerical route (see :meth:`LinearArray.numerical_C`).
+        Green tensor of the numerical route (see :meth:`~optbind.linear.array.LinearArray.numerical_C`).
 
     Returns
     -------
@@ -366,7 +366,7 @@ def _benchmark_pair(g, ratio, gamma):
 def max_negativity_over_damping(g, ratios, gammas):
     """Largest steady-state ``E_N`` of a reciprocal pair versus heating/coupling ratio.
 
-    Natural units (``hbar = m = omega = 1``, :meth:`ArrayModel.dimensionless`):
+    Natural units (``hbar = m = omega = 1``, :meth:`~optbind.linear.model.ArrayModel.dimensionless`):
     two resonant oscillators, reciprocal coupling ``C_12 = C_21 = 2 g``
     (coupling rate ``g``), uncorrelated recoil heating ``Gamma = ratio * g``
     phonons per unit time (``D_jj = Gamma``: ``dn/dt = D_jj`` in these units) and
@@ -479,7 +479,7 @@ def commutator_history(model, times, *, source="langevin"):
     Parameters
     ----------
     model : ArrayModel
-        Array (consistent or not, see :meth:`ArrayModel.is_consistent`).
+        Array (consistent or not, see :meth:`~optbind.linear.model.ArrayModel.is_consistent`).
     times : array_like, shape (T,)
         Times in s (>= 0).
     source : {"langevin", "master"}

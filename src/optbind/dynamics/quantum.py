@@ -1,7 +1,7 @@
 """Master-equation engine (QuTiP) for the linearised array, Eqs. (82)-(83), (94).
 
 Each particle is a truncated harmonic oscillator (Fock states ``0..n_max``)
-at its effective frequency ``omega_eff`` (:attr:`ArrayModel.omega_eff`).
+at its effective frequency ``omega_eff`` (:attr:`~optbind.linear.model.ArrayModel.omega_eff`).
 Internally the engine works with dimensionless quadratures (QuTiP drops
 matrix elements below ~1e-12, so operators in SI units such as ``z_j z_j'``
 ~ 1e-22 m^2 must never be formed)
