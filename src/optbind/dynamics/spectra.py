@@ -1,7 +1,7 @@
 """Motional spectra of the linearised array: what a position record shows (layer 4).
 
 Definitions (sign convention of :mod:`optbind.conventions`, ``exp(-i omega t)``)
--------------------------------------------------------------------------------
+--------------------------------------------------------------------------------
 For the stationary fluctuations ``x = (z_1..z_N, p_1..p_N)`` of an
 :class:`~optbind.model.ArrayModel` the *non-symmetrised* spectral matrix is
 

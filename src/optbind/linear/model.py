@@ -146,7 +146,7 @@ class ArrayModel:
         return self.C - self.C.T - 4.0 * self.D.imag / HBAR
 
     def is_consistent(self, *, rtol: float = 1e-9) -> bool:
-        """Whether ``C_jj' - C_j'j = 4 Im(D_jj')/hbar`` holds to ``rtol`` (relative to max |C|)."""
+        """Whether ``C_jj' - C_j'j = 4 Im(D_jj')/hbar`` holds to ``rtol`` (relative to ``max |C|``)."""
         rtol = _v.real_scalar(rtol, "rtol", nonnegative=True)
         scale = max(float(np.max(np.abs(self.C))),
                     float(np.max(np.abs(4 * self.D.imag / HBAR))))
