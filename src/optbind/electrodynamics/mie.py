@@ -110,7 +110,13 @@ from scipy.special import sph_harm_y, spherical_jn, spherical_yn
 
 from .. import validation as _v
 from ..conventions import EPSILON_0, HBAR, SPEED_OF_LIGHT
-from .particles import radiation_correction_sphere, sphere_susceptibility
+from .fields import rayleigh_range
+from .green import sphere_quadrature
+from .particles import (
+    radiation_correction_sphere,
+    sphere_susceptibility,
+    sphere_volume,
+)
 
 __all__ = [
     "n_terms",
@@ -144,19 +150,6 @@ __all__ = [
 
 
 # ----------------------------------------------------------------- validation
-def _positive(value, name, unit=""):
-    return _v.real_array(value, name, unit, positive=True)
-
-
-def _scalar_positive(value, name, unit=""):
-    return _v.real_scalar(value, name, unit, positive=True)
-
-
-def _permittivity(value):
-    """Real relative permittivity > 1 (the lossless dielectric of the paper)."""
-    return _v.permittivity(value)
-
-
 def _index(value):
     """Relative refractive index: finite, Re m > 0, Im m >= 0 (BH convention)."""
     if isinstance(value, (bool, np.bool_)):
@@ -170,8 +163,32 @@ def _index(value):
     return m
 
 
-def _count(value, name, minimum=1):
-    return _v.integer(value, name, minimum=minimum)
+def _mie_args(size_parameter, refractive_index, n_max):
+    """Checked ``x``, ``m`` and ``n_max`` (default :func:`n_terms`)."""
+    x = _v.real_scalar(size_parameter, "size_parameter", positive=True)
+    m = _index(refractive_index)
+    n_max = n_terms(x) if n_max is None else _v.integer(n_max, "n_max", minimum=1)
+    return x, m, n_max
+
+
+def _sphere(radius, permittivity, k, *, array=False):
+    """Checked ``radius`` (m; array if ``array``), ``permittivity``, ``k`` (1/m)."""
+    check = _v.real_array if array else _v.real_scalar
+    a = check(radius, "radius", "m", positive=True)
+    eps = _v.permittivity(permittivity)
+    return a, eps, _v.real_scalar(k, "k", "1/m", positive=True)
+
+
+def _photon_flux(field_amplitude, k):
+    """``I/(hbar omega)`` in 1/(m^2 s) with ``I = c eps0 |E|^2/2``, ``omega = c k``."""
+    e0 = _v.real_scalar(field_amplitude, "field_amplitude", "V/m", positive=True)
+    return 0.5 * SPEED_OF_LIGHT * EPSILON_0 * e0**2 / (HBAR * SPEED_OF_LIGHT * k)
+
+
+def _beam(beam):
+    if not isinstance(beam, GaussianBeam):
+        raise TypeError("beam must be a GaussianBeam")
+    return beam
 
 
 # -------------------------------------------------------------- Mie coefficients
@@ -187,7 +204,7 @@ def n_terms(size_parameter):
     -------
     int
     """
-    x = _scalar_positive(size_parameter, "size_parameter")
+    x = _v.real_scalar(size_parameter, "size_parameter", positive=True)
     return max(3, int(x + 4.05 * x ** (1.0 / 3.0) + 2.0))
 
 
@@ -237,9 +254,7 @@ def mie_coefficients(size_parameter, refractive_index, *, n_max=None):
         ``a[n-1] = a_n`` (electric), ``b[n-1] = b_n`` (magnetic), dimensionless.
         For real ``m``, ``Re a_n = |a_n|^2`` (unitarity).
     """
-    x = _scalar_positive(size_parameter, "size_parameter")
-    m = _index(refractive_index)
-    n_max = n_terms(x) if n_max is None else _count(n_max, "n_max")
+    x, m, n_max = _mie_args(size_parameter, refractive_index, n_max)
     psi, xi = _riccati(n_max, x)
     d = _log_derivative(n_max, m * x)[1:]
     n = np.arange(1, n_max + 1)
@@ -253,21 +268,14 @@ def mie_coefficients(size_parameter, refractive_index, *, n_max=None):
 def internal_coefficients(size_parameter, refractive_index, *, n_max=None):
     """Coefficients ``c_n, d_n`` of the internal field (BH Eq. 4.52, mu_1 = mu).
 
-    Parameters
-    ----------
-    size_parameter, refractive_index, n_max
-        As in :func:`mie_coefficients`.
-
-    Returns
-    -------
-    c, d : ndarray, shape (n_max,), complex
-        The internal field is ``sum E_n (c_n M_o1n - i d_n N_e1n)`` with
-        wave number ``m k`` (BH notation); in this module's notation the
-        internal ``q_lm = c_l q_lm^inc`` and ``p_lm = d_l p_lm^inc``.
+    ``size_parameter``, ``refractive_index`` and ``n_max`` as in
+    :func:`mie_coefficients`.  Returns ``c, d`` (complex arrays of shape
+    ``(n_max,)``, dimensionless): the internal field is
+    ``sum E_n (c_n M_o1n - i d_n N_e1n)`` with wave number ``m k`` (BH
+    notation); in this module's notation the internal ``q_lm = c_l q_lm^inc``
+    and ``p_lm = d_l p_lm^inc``.
     """
-    x = _scalar_positive(size_parameter, "size_parameter")
-    m = _index(refractive_index)
-    n_max = n_terms(x) if n_max is None else _count(n_max, "n_max")
+    x, m, n_max = _mie_args(size_parameter, refractive_index, n_max)
     n = np.arange(1, n_max + 1)
     mx = m * x
     j_x = spherical_jn(n, x)
@@ -286,19 +294,12 @@ def internal_coefficients(size_parameter, refractive_index, *, n_max=None):
 def efficiencies(size_parameter, refractive_index, *, n_max=None):
     """Efficiencies ``Q_ext, Q_sca, Q_back`` and asymmetry ``g`` (BH 4.61, 4.62, 4.82).
 
-    Parameters
-    ----------
-    size_parameter, refractive_index, n_max
-        As in :func:`mie_coefficients`.
-
-    Returns
-    -------
-    dict
-        ``q_ext``, ``q_sca``, ``q_abs``, ``q_back``, ``q_pr`` (radiation
-        pressure, ``Q_ext - g Q_sca``) and ``g`` (dimensionless; cross
-        section = Q pi a^2).
+    ``size_parameter``, ``refractive_index`` and ``n_max`` as in
+    :func:`mie_coefficients`.  Returns a dict of ``q_ext``, ``q_sca``,
+    ``q_abs``, ``q_back``, ``q_pr`` (radiation pressure, ``Q_ext - g Q_sca``)
+    and ``g``, all dimensionless (cross section = Q pi a^2).
     """
-    x = _scalar_positive(size_parameter, "size_parameter")
+    x = _v.real_scalar(size_parameter, "size_parameter", positive=True)
     a, b = mie_coefficients(x, refractive_index, n_max=n_max)
     n = np.arange(1, a.size + 1)
     q_ext = 2.0 / x**2 * np.sum((2 * n + 1) * (a + b).real)
@@ -331,10 +332,11 @@ def efficiencies(size_parameter, refractive_index, *, n_max=None):
 def amplitude_functions(size_parameter, refractive_index, theta, *, n_max=None):
     """Scattering amplitude functions ``S_1(theta), S_2(theta)`` (BH Eq. 4.74).
 
+    ``size_parameter``, ``refractive_index`` and ``n_max`` as in
+    :func:`mie_coefficients`.
+
     Parameters
     ----------
-    size_parameter, refractive_index, n_max
-        As in :func:`mie_coefficients`.
     theta : array_like
         Scattering angles in radians, in [0, pi].
 
@@ -368,7 +370,8 @@ def cross_sections(radius, permittivity, k):
     Parameters
     ----------
     radius : float
-        Sphere radius in m (> 0).
+        Sphere radius in m (> 0).  The functions below that accept an
+        array of radii say so and return one value per radius.
     permittivity : float
         Relative permittivity (real, > 1).
     k : float
@@ -379,9 +382,7 @@ def cross_sections(radius, permittivity, k):
     dict
         ``c_ext``, ``c_sca``, ``c_pr`` (m^2) and ``g``.
     """
-    a = _scalar_positive(radius, "radius", "m")
-    k = _scalar_positive(k, "k", "1/m")
-    eps = _permittivity(permittivity)
+    a, eps, k = _sphere(radius, permittivity, k)
     q = efficiencies(k * a, np.sqrt(eps))
     geo = np.pi * a**2
     return {
@@ -396,49 +397,24 @@ def cross_sections(radius, permittivity, k):
 def quasistatic_polarizability(radius, permittivity):
     """``alpha_0 = eps0 V chi = 4 pi eps0 a^3 (eps - 1)/(eps + 2)`` (Eq. 32, N = 1/3).
 
-    Parameters
-    ----------
-    radius : array_like
-        Sphere radius in m (> 0).
-    permittivity : float
-        Relative permittivity (> 1).
-
-    Returns
-    -------
-    ndarray or float
-        In C m^2/V.
+    ``radius`` (array_like) and ``permittivity`` as in :func:`cross_sections`.
+    Returns ``alpha_0`` in C m^2/V, one value per radius.
     """
-    a = _positive(radius, "radius", "m")
-    chi = sphere_susceptibility(_permittivity(permittivity))
-    return EPSILON_0 * 4.0 * np.pi * a**3 / 3.0 * chi
+    return EPSILON_0 * sphere_volume(radius) * sphere_susceptibility(permittivity)
 
 
 def corrected_polarizability(radius, permittivity, k):
     """Polarisability of the paper's optical potential, ``eps0 V (chi + delta chi)``.
 
     Eqs. (68), (74) with ``delta chi = (4/15) chi^2 k^2 a^2``
-    (:func:`optbind.particles.radiation_correction_sphere`).
-
-    Parameters
-    ----------
-    radius : array_like
-        Sphere radius in m (> 0).
-    permittivity : float
-        Relative permittivity (> 1).
-    k : float
-        Wave number in 1/m (> 0).
-
-    Returns
-    -------
-    ndarray or float
-        In C m^2/V.
+    (:func:`optbind.particles.radiation_correction_sphere`).  ``radius``
+    (array_like), ``permittivity`` and ``k`` as in :func:`cross_sections`.
+    Returns the polarisability in C m^2/V, one value per radius.
     """
-    a = _positive(radius, "radius", "m")
-    eps = _permittivity(permittivity)
-    k = _scalar_positive(k, "k", "1/m")
+    a, eps, k = _sphere(radius, permittivity, k, array=True)
     chi = sphere_susceptibility(eps)
     dchi = np.vectorize(lambda r: radiation_correction_sphere(eps, r, k))(a)
-    return EPSILON_0 * 4.0 * np.pi * a**3 / 3.0 * (chi + dchi)
+    return EPSILON_0 * sphere_volume(a) * (chi + dchi)
 
 
 def mie_polarizability(radius, permittivity, k):
@@ -446,24 +422,13 @@ def mie_polarizability(radius, permittivity, k):
 
     The complex polarisability of the point dipole that radiates the same
     electric-dipole (``a_1``) field as the sphere in a plane wave.
-
-    Parameters
-    ----------
-    radius : array_like
-        Sphere radius in m (> 0).
-    permittivity : float
-        Relative permittivity (> 1).
-    k : float
-        Wave number in 1/m (> 0).
-
-    Returns
-    -------
-    ndarray or complex
-        In C m^2/V; ``Im alpha_1 > 0`` (radiation reaction, ``exp(-i omega t)``).
+    ``radius`` (array_like), ``permittivity`` and ``k`` as in
+    :func:`cross_sections`.  Returns ``alpha_1`` in C m^2/V (complex, one
+    value per radius); ``Im alpha_1 > 0`` (radiation reaction,
+    ``exp(-i omega t)``).
     """
-    a = _positive(radius, "radius", "m")
-    m = np.sqrt(_permittivity(permittivity))
-    k = _scalar_positive(k, "k", "1/m")
+    a, eps, k = _sphere(radius, permittivity, k, array=True)
+    m = np.sqrt(eps)
     a1 = np.array([mie_coefficients(k * r, m)[0][0] for r in np.ravel(a)]).reshape(
         a.shape
     )
@@ -527,9 +492,9 @@ def polarizability_series(permittivity, order=10, *, dps=40):
         ``s_0 = 1``, ``s_1 = 0``, ``s_2 = (3/5)(eps-2)/(eps+2)``,
         ``s_3 = (2i/3) K``.
     """
-    eps = _permittivity(permittivity)
-    order = _count(order, "order", 4)
-    dps = _count(dps, "dps", 16)
+    eps = _v.permittivity(permittivity)
+    order = _v.integer(order, "order", minimum=4)
+    dps = _v.integer(dps, "dps", minimum=16)
     work = order + 8
     mp, mul, trig, shift, div = _series_ops(work)
     with mp.workdps(dps):
@@ -570,12 +535,8 @@ def polarizability_series(permittivity, order=10, *, dps=40):
 def x2_coefficient_decomposition(permittivity):
     """The O(x^2) coefficient of ``Re alpha_1/alpha_0`` and its three parts.
 
-    See the module docstring for the derivation.
-
-    Parameters
-    ----------
-    permittivity : float
-        Relative permittivity (> 1).
+    See the module docstring for the derivation; ``permittivity`` as in
+    :func:`cross_sections`.
 
     Returns
     -------
@@ -585,7 +546,7 @@ def x2_coefficient_decomposition(permittivity):
         ``sum`` of the three; ``mie``: ``s_2`` from
         :func:`polarizability_series` (dimensionless).
     """
-    eps = _permittivity(permittivity)
+    eps = _v.permittivity(permittivity)
     chi = sphere_susceptibility(eps)
     parts = {"eq68": 4.0 / 15.0 * chi, "incident_variation": -0.1, "form_factor": -0.1}
     parts["sum"] = parts["eq68"] + parts["incident_variation"] + parts["form_factor"]
@@ -686,12 +647,9 @@ def multipole_fields(l_max, points, k, *, kind="regular"):
     n_lm, m_lm : ndarray, shape (n_modes, ..., 3), complex
         Dimensionless.
     """
-    l_max = _count(l_max, "l_max")
-    pts = np.asarray(points, dtype=float)
-    if pts.ndim == 0 or pts.shape[-1] != 3 or not np.all(np.isfinite(pts)):
-        raise ValueError(f"points must be finite with shape (..., 3); got {pts.shape}")
-    if kind not in ("regular", "outgoing"):
-        raise ValueError(f"kind must be 'regular' or 'outgoing'; got {kind!r}")
+    l_max = _v.integer(l_max, "l_max", minimum=1)
+    pts = _v.vectors(points, "points", "m")
+    _v.choice(kind, "kind", ("regular", "outgoing"))
     r, theta, phi = _angles(pts)
     if np.any(r == 0):
         raise ValueError("points must not be at the origin")
@@ -736,7 +694,7 @@ def plane_wave_coefficients(l_max, direction, polarization):
     p, q : ndarray, shape (n_modes, ...), complex
         In V/m.
     """
-    l_max = _count(l_max, "l_max")
+    l_max = _v.integer(l_max, "l_max", minimum=1)
     kh = np.asarray(direction, dtype=float)
     e = np.asarray(polarization, dtype=complex)
     if kh.shape[-1:] != (3,) or e.shape != kh.shape:
@@ -770,28 +728,22 @@ def volume_integrated_polarizability(
     ``(4/15) chi - 1/10`` (Eq. 68 plus the incident-field variation; see the
     module docstring).  Incident field ``e_x exp(ikz)`` of unit amplitude.
 
+    ``radius``, ``permittivity`` and ``k`` as in :func:`cross_sections`.
+
     Parameters
     ----------
-    radius : float
-        Sphere radius in m (> 0).
-    permittivity : float
-        Relative permittivity (> 1).
-    k : float
-        Wave number in 1/m (> 0).
     n_radial, n_theta : int, optional
-        Gauss-Legendre orders in r and cos(theta) (the azimuthal rule has
-        ``2 n_theta`` nodes).
+        Gauss-Legendre orders in r and cos(theta) (the azimuthal rule of
+        :func:`optbind.green.sphere_quadrature` has ``2 n_theta`` nodes).
 
     Returns
     -------
     complex
         x component of the induced moment per unit field, in C m^2/V.
     """
-    a = _scalar_positive(radius, "radius", "m")
-    eps = _permittivity(permittivity)
-    k = _scalar_positive(k, "k", "1/m")
-    n_radial = _count(n_radial, "n_radial")
-    n_theta = _count(n_theta, "n_theta")
+    a, eps, k = _sphere(radius, permittivity, k)
+    n_radial = _v.integer(n_radial, "n_radial", minimum=1)
+    nodes, w_dir = sphere_quadrature(n_theta)
     m = np.sqrt(eps)
     x = k * a
     n_max = n_terms(x)
@@ -803,20 +755,13 @@ def volume_integrated_polarizability(
     u, wu = np.polynomial.legendre.leggauss(n_radial)
     rr = 0.5 * a * (u + 1.0)
     wr = 0.5 * a * wu * rr**2
-    ct, wt = np.polynomial.legendre.leggauss(n_theta)
-    n_phi = 2 * n_theta
-    ph = 2 * np.pi * np.arange(n_phi) / n_phi
-    th = np.arccos(ct)
-    R, T, P = np.meshgrid(rr, th, ph, indexing="ij")
-    W = wr[:, None, None] * wt[None, :, None] * (2 * np.pi / n_phi)
-    pts = np.stack(
-        [R * np.sin(T) * np.cos(P), R * np.sin(T) * np.sin(P), R * np.cos(T)], -1
-    )
+    W = wr[:, None] * w_dir[None, :]
+    pts = rr[:, None, None] * nodes[None, :, :]
     n_lm, m_lm = multipole_fields(n_max, pts, m * k)
     e_int = np.einsum("m,m...i->...i", p_int, n_lm) + np.einsum(
         "m,m...i->...i", q_int, m_lm
     )
-    total = np.sum(W[..., None] * e_int, axis=(0, 1, 2))
+    total = np.sum(W[..., None] * e_int, axis=(0, 1))
     return complex(EPSILON_0 * (eps - 1.0) * total[0])
 
 
@@ -825,31 +770,23 @@ def mie_scattering_rate(radius, permittivity, k, field_amplitude):
     """Photon scattering rate ``C_sca I/(hbar omega)`` of a sphere in a plane wave, 1/s.
 
     ``I = c eps0 |E|^2/2`` (cycle average for ``Re[E exp(-i omega t)]``).
+    ``radius`` (array_like), ``permittivity`` and ``k`` as in
+    :func:`cross_sections`.
 
     Parameters
     ----------
-    radius : array_like
-        Sphere radius in m (> 0).
-    permittivity : float
-        Relative permittivity (> 1).
-    k : float
-        Wave number in 1/m (> 0).
     field_amplitude : float
         ``|E|`` in V/m (> 0).
 
     Returns
     -------
     ndarray or float
-        Photons per second.
+        Photons per second, one value per radius.
     """
-    a = _positive(radius, "radius", "m")
-    eps = _permittivity(permittivity)
-    k = _scalar_positive(k, "k", "1/m")
-    e0 = _scalar_positive(field_amplitude, "field_amplitude", "V/m")
+    a, eps, k = _sphere(radius, permittivity, k, array=True)
+    flux = _photon_flux(field_amplitude, k)
     q = np.array([efficiencies(k * r, np.sqrt(eps))["q_sca"] for r in np.ravel(a)])
-    c_sca = q.reshape(a.shape) * np.pi * a**2
-    inten = 0.5 * SPEED_OF_LIGHT * EPSILON_0 * e0**2
-    return c_sca * inten / (HBAR * SPEED_OF_LIGHT * k)
+    return q.reshape(a.shape) * np.pi * a**2 * flux
 
 
 def dipole_scattering_rate(polarizability, k, field_amplitude):
@@ -860,26 +797,22 @@ def dipole_scattering_rate(polarizability, k, field_amplitude):
     the rate behind the recoil heating (87a).  Equivalently
     ``C_sca = k^4 |alpha|^2/(6 pi eps0^2)`` times ``I/(hbar omega)``.
 
+    ``k`` and ``field_amplitude`` as in :func:`mie_scattering_rate`.
+
     Parameters
     ----------
     polarizability : array_like
         ``alpha`` in C m^2/V (complex allowed).
-    k : float
-        Wave number in 1/m (> 0).
-    field_amplitude : float
-        ``|E|`` in V/m (> 0).
 
     Returns
     -------
     ndarray or float
-        Photons per second.
+        Photons per second, one value per polarisability.
     """
-    alpha = np.asarray(polarizability)
-    if not np.all(np.isfinite(alpha)):
-        raise ValueError("polarizability must be finite")
-    k = _scalar_positive(k, "k", "1/m")
-    e0 = _scalar_positive(field_amplitude, "field_amplitude", "V/m")
-    return k**3 * np.abs(alpha) ** 2 * e0**2 / (12.0 * np.pi * EPSILON_0 * HBAR)
+    alpha = _v.complex_array(polarizability, "polarizability", "C m^2/V")
+    k = _v.real_scalar(k, "k", "1/m", positive=True)
+    c_sca = k**4 * np.abs(alpha) ** 2 / (6.0 * np.pi * EPSILON_0**2)
+    return c_sca * _photon_flux(field_amplitude, k)
 
 
 def recoil_diffusion_plane_wave(
@@ -891,16 +824,11 @@ def recoil_diffusion_plane_wave(
     each photon kicks the sphere by ``hbar k (e_z - n)``.  For a point dipole
     this is ``(7/5)(hbar k)^2 Gamma/2``, i.e. Eq. (87a) with ``1/z_R -> 0``.
 
+    ``radius``, ``permittivity`` and ``k`` as in :func:`cross_sections`,
+    ``field_amplitude`` as in :func:`mie_scattering_rate`.
+
     Parameters
     ----------
-    radius : float
-        Sphere radius in m (> 0).
-    permittivity : float
-        Relative permittivity (> 1).
-    k : float
-        Wave number in 1/m (> 0).
-    field_amplitude : float
-        ``|E|`` in V/m (> 0).
     n_theta : int, optional
         Gauss-Legendre nodes in cos(theta); default ``2 n_terms + 16``.
 
@@ -909,20 +837,17 @@ def recoil_diffusion_plane_wave(
     float
         ``D_zz`` in N^2 s (the coefficient of the project's Eq. 82 convention).
     """
-    a = _scalar_positive(radius, "radius", "m")
-    eps = _permittivity(permittivity)
-    k = _scalar_positive(k, "k", "1/m")
-    e0 = _scalar_positive(field_amplitude, "field_amplitude", "V/m")
+    a, eps, k = _sphere(radius, permittivity, k)
+    flux = _photon_flux(field_amplitude, k)
     x = k * a
-    n_theta = 2 * n_terms(x) + 16 if n_theta is None else _count(n_theta, "n_theta")
-    mu, w = np.polynomial.legendre.leggauss(n_theta)
+    if n_theta is None:
+        n_theta = 2 * n_terms(x) + 16
+    mu, w = np.polynomial.legendre.leggauss(_v.integer(n_theta, "n_theta", minimum=1))
     s1, s2 = amplitude_functions(x, np.sqrt(eps), np.arccos(mu))
     # phi-averaged dC/dOmega = (|S1|^2 + |S2|^2)/(2 k^2)
     dc = (np.abs(s1) ** 2 + np.abs(s2) ** 2) / (2 * k**2)
     weighted = 2 * np.pi * np.sum(w * dc * (1 - mu) ** 2)
-    inten = 0.5 * SPEED_OF_LIGHT * EPSILON_0 * e0**2
-    rate_weighted = weighted * inten / (HBAR * SPEED_OF_LIGHT * k)
-    return 0.5 * (HBAR * k) ** 2 * rate_weighted
+    return 0.5 * (HBAR * k) ** 2 * weighted * flux
 
 
 # ---------------------------------------------------------- Gaussian beam, force
@@ -945,9 +870,9 @@ class GaussianBeam:
     """
 
     def __init__(self, k, waist, *, n_angular=96):
-        self.k = _scalar_positive(k, "k", "1/m")
-        self.waist = _scalar_positive(waist, "waist", "m")
-        self.n_angular = _count(n_angular, "n_angular", 8)
+        self.k = _v.real_scalar(k, "k", "1/m", positive=True)
+        self.waist = _v.real_scalar(waist, "waist", "m", positive=True)
+        self.n_angular = _v.integer(n_angular, "n_angular", minimum=8)
         u, w = np.polynomial.legendre.leggauss(self.n_angular)
         # The spectrum exp(-k_perp^2 w^2/4) falls below 1e-17 at
         # k_perp w/2 = 6.3: integrate cos(theta) over [c_min, 1] only (the
@@ -973,7 +898,7 @@ class GaussianBeam:
     @property
     def z_R(self):
         """Rayleigh range ``k w^2/2`` of the paraxial envelope, in m."""
-        return 0.5 * self.k * self.waist**2
+        return rayleigh_range(self.k, self.waist)
 
     def _nodes(self, n_phi):
         ct = self._cos
@@ -991,10 +916,8 @@ class GaussianBeam:
 
     def field(self, points, *, n_phi=64):
         """Electric field in V/m at ``points`` ((..., 3), m), by direct quadrature."""
-        pts = np.asarray(points, dtype=float)
-        if pts.ndim == 0 or pts.shape[-1] != 3 or not np.all(np.isfinite(pts)):
-            raise ValueError("points must be finite with shape (..., 3)")
-        kh, pol, wgt = self._nodes(_count(n_phi, "n_phi", 4))
+        pts = _v.vectors(points, "points", "m")
+        kh, pol, wgt = self._nodes(_v.integer(n_phi, "n_phi", minimum=4))
         ph = np.exp(1j * self.k * np.einsum("...i,ni->...n", pts, kh))
         return np.einsum("...n,n,ni->...i", ph, wgt, pol)
 
@@ -1046,10 +969,8 @@ class GaussianBeam:
         p, q : ndarray, shape (n_modes,), complex
             In V/m (and ``dp, dq`` in V/m^2 if requested).
         """
-        l_max = _count(l_max, "l_max")
-        pos = np.asarray(position, dtype=float)
-        if pos.shape != (3,) or not np.all(np.isfinite(pos)):
-            raise ValueError("position must be a finite 3-vector (m)")
+        l_max = _v.integer(l_max, "l_max", minimum=1)
+        pos = _v.vectors(position, "position", "m", shape=(3,))
         if l_max not in self._cache:
             kh, pol, wgt = self._nodes(2 * l_max + 6)
             self._cache[l_max] = (kh, wgt) + plane_wave_coefficients(l_max, kh, pol)
@@ -1062,18 +983,6 @@ class GaussianBeam:
         return p, q, p1 @ wd, q1 @ wd
 
 
-def _surface_rule(l_total):
-    n_theta = l_total // 2 + 4
-    n_phi = l_total + 6
-    ct, wt = np.polynomial.legendre.leggauss(n_theta)
-    ph = 2 * np.pi * np.arange(n_phi) / n_phi
-    th = np.arccos(ct)
-    T, P = np.meshgrid(th, ph, indexing="ij")
-    rh = np.stack([np.sin(T) * np.cos(P), np.sin(T) * np.sin(P), np.cos(T)], -1)
-    w = (wt[:, None] * (2 * np.pi / n_phi) * np.ones_like(P)).ravel()
-    return rh.reshape(-1, 3), w
-
-
 _ANGULAR_CACHE = {}
 
 
@@ -1084,7 +993,8 @@ class _ForceKernel:
         self.l_inc, self.l_sca = l_inc, l_sca
         key = (l_inc, l_sca)
         if key not in _ANGULAR_CACHE:
-            rh, w = _surface_rule(2 * (l_inc + l_sca) + 4)
+            l_total = 2 * (l_inc + l_sca) + 4
+            rh, w = sphere_quadrature(l_total // 2 + 4, l_total + 6)
             _, theta, phi = _angles(rh)
             _ANGULAR_CACHE[key] = (rh, w) + _vsh(l_inc, theta, phi)[1:]
         rh, self.w, y, x_lm, rx_lm, ls = _ANGULAR_CACHE[key]
@@ -1149,12 +1059,8 @@ def sphere_force(
         Multipole coefficients (V/m) of the incident field about the sphere
         centre, modes ``(1,-1), (1,0), ...`` up to some ``l_inc``; at least
         ``n_terms + 3`` degrees are needed for full accuracy.
-    radius : float
-        Sphere radius in m (> 0).
-    permittivity : float
-        Relative permittivity (> 1).
-    k : float
-        Wave number in 1/m (> 0).
+    radius, permittivity, k
+        As in :func:`cross_sections`.
     surface_radius : float, optional
         Radius of the integration sphere in m (> radius); default
         ``1.25 radius``.  The result does not depend on it (tested).
@@ -1164,9 +1070,7 @@ def sphere_force(
     ndarray, shape (3,)
         Force in N.
     """
-    a = _scalar_positive(radius, "radius", "m")
-    eps = _permittivity(permittivity)
-    k = _scalar_positive(k, "k", "1/m")
+    a, eps, k = _sphere(radius, permittivity, k)
     p = np.asarray(incident_p, dtype=complex)
     q = np.asarray(incident_q, dtype=complex)
     l_inc = int(round(np.sqrt(p.size + 1))) - 1
@@ -1175,7 +1079,7 @@ def sphere_force(
     r_s = (
         1.25 * a
         if surface_radius is None
-        else _scalar_positive(surface_radius, "surface_radius", "m")
+        else _v.real_scalar(surface_radius, "surface_radius", "m", positive=True)
     )
     if r_s <= a:
         raise ValueError("surface_radius must exceed radius")
@@ -1194,12 +1098,10 @@ def mie_axial_stiffness(radius, permittivity, beam):
     ``c -> exp(i phase) c``, so the carrier part ``i k c`` of ``c'`` is
     removed first and the rest scaled to the size of ``c`` (no cancellation).
 
+    ``radius`` and ``permittivity`` as in :func:`cross_sections`.
+
     Parameters
     ----------
-    radius : float
-        Sphere radius in m (> 0).
-    permittivity : float
-        Relative permittivity (> 1).
     beam : GaussianBeam
         The trapping beam (``|E(focus)| = 1 V/m``).
 
@@ -1208,10 +1110,7 @@ def mie_axial_stiffness(radius, permittivity, beam):
     float
         Stiffness in N/m per (V/m)^2 of focal field; multiply by ``|E_0|^2``.
     """
-    if not isinstance(beam, GaussianBeam):
-        raise TypeError("beam must be a GaussianBeam")
-    a = _scalar_positive(radius, "radius", "m")
-    eps = _permittivity(permittivity)
+    a, eps, _ = _sphere(radius, permittivity, _beam(beam).k)
     x = beam.k * a
     l_sca = n_terms(x)
     l_inc = l_sca + 4
@@ -1250,11 +1149,8 @@ def dipole_axial_stiffness(polarizability, beam):
     float or ndarray
         Stiffness in N/m per (V/m)^2 of focal field.
     """
-    if not isinstance(beam, GaussianBeam):
-        raise TypeError("beam must be a GaussianBeam")
-    alpha = np.asarray(polarizability)
-    if not np.all(np.isfinite(alpha)):
-        raise ValueError("polarizability must be finite")
+    _beam(beam)
+    alpha = _v.complex_array(polarizability, "polarizability", "C m^2/V")
     e0 = beam.axial_field(0.0)[0]
     e1 = beam.axial_field(0.0, derivative=1)[0]
     e2 = beam.axial_field(0.0, derivative=2)[0]
@@ -1299,23 +1195,10 @@ def forward_polarizability(radius, permittivity, k):
     O(x^2) excess over ``alpha_1`` is ``(b_1 + 5 a_2/3)/a_1 =
     x^2 (eps+2)[1/30 + 1/(6(2 eps+3))]``.
 
-    Parameters
-    ----------
-    radius : float
-        Sphere radius in m (> 0).
-    permittivity : float
-        Relative permittivity (> 1).
-    k : float
-        Wave number in 1/m (> 0).
-
-    Returns
-    -------
-    complex
-        In C m^2/V.
+    ``radius``, ``permittivity`` and ``k`` as in :func:`cross_sections`;
+    returns the complex polarisability in C m^2/V.
     """
-    a = _scalar_positive(radius, "radius", "m")
-    eps = _permittivity(permittivity)
-    k = _scalar_positive(k, "k", "1/m")
+    a, eps, k = _sphere(radius, permittivity, k)
     an, bn = mie_coefficients(k * a, np.sqrt(eps))
     n = np.arange(1, an.size + 1)
     s0 = np.sum((2 * n + 1) * (an + bn)) / 2
@@ -1412,39 +1295,24 @@ def point_dipole_deviation(
     ndarray
         Dimensionless relative deviations, shape of ``diameters``.
     """
-    if quantity not in DEVIATION_QUANTITIES:
-        raise ValueError(
-            f"quantity must be one of {DEVIATION_QUANTITIES}; got {quantity!r}"
-        )
-    d = _positive(diameters, "diameters", "m")
-    lam = _scalar_positive(wavelength, "wavelength", "m")
-    eps = _permittivity(permittivity)
+    _v.choice(quantity, "quantity", DEVIATION_QUANTITIES)
+    d = _v.real_array(diameters, "diameters", "m", positive=True)
+    lam = _v.real_scalar(wavelength, "wavelength", "m", positive=True)
+    eps = _v.permittivity(permittivity)
     k = 2 * np.pi / lam
     beam = None
     if quantity in _TRAP:
         if waist is None:
             raise ValueError(f"waist (m) is required for {quantity!r}")
-        beam = GaussianBeam(
-            k, _scalar_positive(waist, "waist", "m"), n_angular=n_angular
-        )
+        beam = GaussianBeam(k, waist, n_angular=n_angular)
     out = np.array(
         [_deviation_one(quantity, 0.5 * di, eps, k, beam) for di in d.ravel()]
     )
     return out.reshape(d.shape)
 
 
-def crossing_diameter(
-    quantity,
-    level,
-    *,
-    wavelength,
-    permittivity,
-    waist=None,
-    d_min=5e-9,
-    d_max=2e-6,
-    n_scan=24,
-    n_angular=64,
-):
+def crossing_diameter(quantity, level, *, wavelength, permittivity, waist=None,
+                      d_min=5e-9, d_max=2e-6, n_scan=24, n_angular=64):
     """Smallest diameter at which ``|deviation|`` reaches ``level`` (root finding).
 
     A geometric scan of ``n_scan`` diameters in ``[d_min, d_max]`` brackets the
@@ -1469,18 +1337,14 @@ def crossing_diameter(
     float
         Diameter in m, or ``nan`` if ``|deviation| < level`` on the whole range.
     """
-    level = _scalar_positive(level, "level")
-    d_min = _scalar_positive(d_min, "d_min", "m")
-    d_max = _scalar_positive(d_max, "d_max", "m")
+    level = _v.real_scalar(level, "level", positive=True)
+    d_min = _v.real_scalar(d_min, "d_min", "m", positive=True)
+    d_max = _v.real_scalar(d_max, "d_max", "m", positive=True)
     if d_max <= d_min:
         raise ValueError("d_max must exceed d_min")
-    n_scan = _count(n_scan, "n_scan", 2)
-    kw = dict(
-        wavelength=wavelength,
-        permittivity=permittivity,
-        waist=waist,
-        n_angular=n_angular,
-    )
+    n_scan = _v.integer(n_scan, "n_scan", minimum=2)
+    kw = dict(wavelength=wavelength, permittivity=permittivity, waist=waist,
+              n_angular=n_angular)
 
     def f(dia):
         return abs(float(point_dipole_deviation(quantity, dia, **kw))) - level
@@ -1496,16 +1360,8 @@ def crossing_diameter(
     return float("nan")
 
 
-def crossing_table(
-    *,
-    wavelength,
-    permittivity,
-    waist=None,
-    levels=(0.01, 0.1),
-    quantities=DEVIATION_QUANTITIES,
-    d_max=2e-6,
-    n_angular=64,
-):
+def crossing_table(*, wavelength, permittivity, waist=None, levels=(0.01, 0.1),
+                   quantities=DEVIATION_QUANTITIES, d_max=2e-6, n_angular=64):
     """Crossing diameters of several deviations at several levels (for tables).
 
     Parameters
@@ -1524,20 +1380,7 @@ def crossing_table(
         ``{quantity: [diameter at each level in m]}`` (``nan`` if not
         reached below ``d_max``).
     """
-    out = {}
-    for q in quantities:
-        if q in _TRAP and waist is None:
-            continue
-        out[q] = [
-            crossing_diameter(
-                q,
-                lv,
-                wavelength=wavelength,
-                permittivity=permittivity,
-                waist=waist,
-                d_max=d_max,
-                n_angular=n_angular,
-            )
-            for lv in levels
-        ]
-    return out
+    kw = dict(wavelength=wavelength, permittivity=permittivity, waist=waist,
+              d_max=d_max, n_angular=n_angular)
+    return {q: [crossing_diameter(q, lv, **kw) for lv in levels]
+            for q in quantities if not (q in _TRAP and waist is None)}
