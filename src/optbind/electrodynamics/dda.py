@@ -51,7 +51,13 @@ from scipy.sparse.linalg import LinearOperator, bicgstab, cg, gmres
 
 from .. import validation as _v
 from ..conventions import EPSILON_0
-from .particles import depolarization_factors, rotation_matrix, susceptibility_tensor
+from .green import electrostatic_green
+from .particles import (
+    depolarization_factors,
+    rotation_matrix,
+    sphere_susceptibility,
+    susceptibility_tensor,
+)
 
 __all__ = [
     "Lattice",
@@ -80,16 +86,10 @@ __all__ = [
 
 
 # ----------------------------------------------------------------- validation
-def _positive(value, name, unit=""):
-    return _v.real_array(value, name, unit, positive=True)
-
-
-def _count(value, name, minimum=1):
-    return _v.integer(value, name, minimum=minimum)
-
-
-def _euler(euler):
-    return _v.real_array(euler, "euler", "rad", shape=(3,))
+def _lattice(lattice):
+    if not isinstance(lattice, Lattice):
+        raise TypeError("lattice must be a Lattice")
+    return lattice
 
 
 # -------------------------------------------------------------------- lattices
@@ -128,12 +128,9 @@ class Lattice:
             raise ValueError("labels must have one entry per site")
         object.__setattr__(self, "sites", sites.astype(np.int64))
         object.__setattr__(self, "labels", labels.astype(np.int64))
-        object.__setattr__(
-            self, "spacing", float(_positive(self.spacing, "spacing", "m"))
-        )
-        origin = np.asarray(self.origin, dtype=float)
-        if origin.shape != (3,) or not np.all(np.isfinite(origin)):
-            raise ValueError("origin must be a finite 3-vector (m)")
+        spacing = _v.real_scalar(self.spacing, "spacing", "m", positive=True)
+        object.__setattr__(self, "spacing", spacing)
+        origin = _v.vectors(self.origin, "origin", "m", shape=(3,))
         object.__setattr__(self, "origin", origin)
 
     @property
@@ -157,10 +154,14 @@ class Lattice:
         return tuple(int(v) for v in self.sites.max(axis=0) + 1)
 
 
+def _centred(n, spacing):
+    """``n`` cell-centre coordinates ``spacing`` apart, symmetric about 0."""
+    return (np.arange(n) - (n - 1) / 2.0) * spacing
+
+
 def _grid(extent, spacing):
     """Cell-centre coordinates covering ``[-extent, extent]`` symmetrically."""
-    n = int(np.ceil(2 * extent / spacing - 1e-9))
-    return (np.arange(n) - (n - 1) / 2.0) * spacing
+    return _centred(int(np.ceil(2 * extent / spacing - 1e-9)), spacing)
 
 
 def _from_mask(coords, mask, spacing, labels=None):
@@ -191,11 +192,9 @@ def ellipsoid_lattice(semi_axes, resolution, *, euler=(0.0, 0.0, 0.0)):
     Lattice
         ``spacing = 2 max(a_i) / resolution``.
     """
-    a = _positive(semi_axes, "semi_axes", "m")
-    if a.shape != (3,):
-        raise ValueError("semi_axes must have three entries")
-    n = _count(resolution, "resolution", 2)
-    rot = rotation_matrix(_euler(euler))
+    a = _v.real_array(semi_axes, "semi_axes", "m", shape=(3,), positive=True)
+    n = _v.integer(resolution, "resolution", minimum=2)
+    rot = rotation_matrix(euler)
     d = 2 * a.max() / n
     # bounding half-widths of the rotated ellipsoid: sqrt(sum_i R_ki^2 a_i^2)
     half = np.sqrt((rot**2) @ a**2)
@@ -221,13 +220,11 @@ def cuboid_lattice(edges, resolution):
     -------
     Lattice
     """
-    e = _positive(edges, "edges", "m")
-    if e.shape != (3,):
-        raise ValueError("edges must have three entries")
-    n = _count(resolution, "resolution", 1)
+    e = _v.real_array(edges, "edges", "m", shape=(3,), positive=True)
+    n = _v.integer(resolution, "resolution", minimum=1)
     d = e.max() / n
     counts = np.maximum(1, np.rint(e / d).astype(int))
-    coords = [(np.arange(c) - (c - 1) / 2.0) * d for c in counts]
+    coords = [_centred(c, d) for c in counts]
     mask = np.ones(tuple(counts), dtype=bool)
     return _from_mask(coords, mask, d)
 
@@ -249,13 +246,13 @@ def cylinder_lattice(radius, length, resolution):
     -------
     Lattice
     """
-    r = float(_positive(radius, "radius", "m"))
-    length = float(_positive(length, "length", "m"))
-    n = _count(resolution, "resolution", 2)
+    r = _v.real_scalar(radius, "radius", "m", positive=True)
+    length = _v.real_scalar(length, "length", "m", positive=True)
+    n = _v.integer(resolution, "resolution", minimum=2)
     d = 2 * r / n
     nz = max(1, int(np.rint(length / d)))
-    xs = (np.arange(n) - (n - 1) / 2.0) * d
-    zs = (np.arange(nz) - (nz - 1) / 2.0) * d
+    xs = _centred(n, d)
+    zs = _centred(nz, d)
     X, Y, _ = np.meshgrid(xs, xs, zs, indexing="ij")
     mask = X**2 + Y**2 <= r**2
     return _from_mask([xs, xs, zs], mask, d)
@@ -281,9 +278,9 @@ def sphere_pair_lattice(radius, separation, resolution, *, axis=2):
     Lattice
         ``labels`` 0 and 1 mark the two spheres; they must not overlap.
     """
-    a = float(_positive(radius, "radius", "m"))
-    sep = float(_positive(separation, "separation", "m"))
-    n = _count(resolution, "resolution", 2)
+    a = _v.real_scalar(radius, "radius", "m", positive=True)
+    sep = _v.real_scalar(separation, "separation", "m", positive=True)
+    n = _v.integer(resolution, "resolution", minimum=2)
     if axis not in (0, 1, 2) or isinstance(axis, bool):
         raise ValueError(f"axis must be 0, 1 or 2; got {axis!r}")
     one = ellipsoid_lattice([a, a, a], n)
@@ -316,7 +313,7 @@ def cell_inverse_susceptibility(permittivity, n_sites):
     ndarray, shape (N, 3, 3)
         Dimensionless.
     """
-    n = _count(n_sites, "n_sites")
+    n = _v.integer(n_sites, "n_sites", minimum=1)
     if isinstance(permittivity, (bool, np.bool_)):
         raise TypeError("permittivity must be a number or an array, not a boolean")
     eps = np.asarray(permittivity)
@@ -353,15 +350,14 @@ def lattice_green(offsets):
     Returns
     -------
     ndarray, shape (..., 3, 3)
-        ``(3 r r - r^2 1)/(4 pi r^5)``.
+        ``(3 r r - r^2 1)/(4 pi r^5)``
+        (:func:`optbind.green.electrostatic_green` in lattice units).
     """
-    r = np.asarray(offsets, dtype=float)
-    r2 = np.sum(r**2, axis=-1)
-    safe = np.where(r2 == 0, 1.0, r2)
-    g = (3 * r[..., :, None] * r[..., None, :] - safe[..., None, None] * np.eye(3)) / (
-        4 * np.pi * safe[..., None, None] ** 2.5
-    )
-    return np.where((r2 == 0)[..., None, None], 0.0, g)
+    r = _v.vectors(offsets, "offsets", "lattice units")
+    zero = ~np.any(r != 0, axis=-1)
+    g = electrostatic_green(np.where(zero[..., None], 1.0, r))
+    g[zero] = 0.0
+    return g
 
 
 _LD = np.longdouble
@@ -459,17 +455,10 @@ def cell_averaged_green(offsets):
     components even, off-diagonal ones odd in each offset component); beyond
     it the point kernel is used (relative difference < 1e-6).
 
-    Parameters
-    ----------
-    offsets : array_like, shape (..., 3)
-        Integer lattice offsets.
-
-    Returns
-    -------
-    ndarray, shape (..., 3, 3)
-        ``-N`` (the field per unit ``P/eps0``), so that it replaces
-        :func:`lattice_green`; the offset-0 entry is 0 (the self-term is
-        part of the diagonal block).
+    ``offsets`` as in :func:`lattice_green`, but integer.  Returns ``-N``
+    (the field per unit ``P/eps0``), shape (..., 3, 3), so that it replaces
+    :func:`lattice_green`; the offset-0 entry is 0 (the self-term is part of
+    the diagonal block).
     """
     off = np.asarray(offsets)
     if not np.all(np.isfinite(off)) or not np.allclose(off, np.rint(off)):
@@ -493,6 +482,38 @@ def _coupling(offsets, kernel):
     raise ValueError(f"kernel must be 'point' or 'galerkin'; got {kernel!r}")
 
 
+def _site_coupling(lattice, kernel):
+    """``G(n_j - n_k)`` for every pair of cells, shape (N, N, 3, 3), zero for j = k.
+
+    The kernel is evaluated once per distinct offset (the ``(2 b - 1)^3`` box
+    spanned by the lattice) and gathered for the ``N^2`` pairs.
+    """
+    box = np.array(lattice.box)
+    axes = [np.arange(1 - b, b) for b in box]
+    table = _coupling(np.stack(np.meshgrid(*axes, indexing="ij"), -1), kernel)
+    idx = lattice.sites[:, None, :] - lattice.sites[None, :, :] + (box - 1)
+    return table[idx[..., 0], idx[..., 1], idx[..., 2]]
+
+
+def _dense(blocks):
+    """(N, N, 3, 3) blocks as one (3N, 3N) matrix, row/column ``3 j + a``."""
+    n = blocks.shape[0]
+    return blocks.transpose(0, 2, 1, 3).reshape(3 * n, 3 * n)
+
+
+def _system_matrix(lattice, diag, kernel):
+    """``A``: diagonal blocks ``diag``, off-diagonal ``-G(n_j - n_k)``."""
+    a = -_site_coupling(lattice, kernel)
+    idx = np.arange(lattice.n_sites)
+    a[idx, idx] = diag
+    return _dense(a)
+
+
+def _unit_fields(n_sites):
+    """Uniform unit applied fields along x, y, z: shape (N, 3, 3), last axis the rhs."""
+    return np.broadcast_to(np.eye(3), (n_sites, 3, 3))
+
+
 def interaction_matrix(lattice, permittivity, *, kernel="point"):
     """Dense system matrix ``A`` (3N x 3N, lattice units), row/column ``3 j + a``.
 
@@ -511,15 +532,8 @@ def interaction_matrix(lattice, permittivity, *, kernel="point"):
     ndarray, shape (3N, 3N)
         ``A = blockdiag[(eps - 1)^{-1} + 1/3] - G(n_j - n_k)`` (off-diagonal).
     """
-    if not isinstance(lattice, Lattice):
-        raise TypeError("lattice must be a Lattice")
-    n = lattice.n_sites
-    diag = cell_inverse_susceptibility(permittivity, n)
-    off = lattice.sites[:, None, :] - lattice.sites[None, :, :]
-    a = -_coupling(off, kernel)  # (N, N, 3, 3), zero on the diagonal
-    idx = np.arange(n)
-    a[idx, idx] = diag
-    return a.transpose(0, 2, 1, 3).reshape(3 * n, 3 * n)
+    diag = cell_inverse_susceptibility(permittivity, _lattice(lattice).n_sites)
+    return _system_matrix(lattice, diag, kernel)
 
 
 class _FFTOperator:
@@ -601,11 +615,7 @@ def _solve(lattice, diag, rhs, method, tol, dense_limit, kernel):
     if method == "auto":
         method = "dense" if lattice.n_sites <= dense_limit else "cg"
     if method == "dense":
-        n = lattice.n_sites
-        off = lattice.sites[:, None, :] - lattice.sites[None, :, :]
-        a = -_coupling(off, kernel)
-        a[np.arange(n), np.arange(n)] = diag
-        a = a.transpose(0, 2, 1, 3).reshape(n3, n3)
+        a = _system_matrix(lattice, diag, kernel)
         u = sla.solve(a, rhs, assume_a="sym")
         res = np.linalg.norm(a @ u - rhs) / np.linalg.norm(rhs)
         return u, 0, float(res)
@@ -679,11 +689,9 @@ def solve_static(
     -------
     StaticSolution
     """
-    if not isinstance(lattice, Lattice):
-        raise TypeError("lattice must be a Lattice")
-    tol = float(_positive(tol, "tol"))
-    dense_limit = _count(dense_limit, "dense_limit", 0)
-    n = lattice.n_sites
+    n = _lattice(lattice).n_sites
+    tol = _v.real_scalar(tol, "tol", positive=True)
+    dense_limit = _v.integer(dense_limit, "dense_limit", minimum=0)
     diag = cell_inverse_susceptibility(permittivity, n)
     e0 = np.asarray(applied_field, dtype=float)
     if not np.all(np.isfinite(e0)):
@@ -702,9 +710,7 @@ def solve_static(
     u, its, res = _solve(lattice, diag, rhs, method, tol, dense_limit, kernel)
     u = u.reshape(n, 3, -1)
     pol = EPSILON_0 * u
-    chi_cell = (
-        cell_inverse_susceptibility(permittivity, n) - np.eye(3) / 3.0
-    )  # (eps-1)^-1
+    chi_cell = diag - np.eye(3) / 3.0  # (eps - 1)^-1
     field = np.einsum("nab,nbc->nac", chi_cell, u)
     moment = pol.sum(axis=0) * lattice.cell_volume
     if single:
@@ -731,11 +737,8 @@ def polarizability_tensor(lattice, permittivity, **solver):
     ndarray, shape (3, 3)
         Symmetric (to solver tolerance).
     """
-    if not isinstance(lattice, Lattice):
-        raise TypeError("lattice must be a Lattice")
-    unit = np.broadcast_to(np.eye(3), (lattice.n_sites, 3, 3))
-    sol = solve_static(lattice, permittivity, unit, **solver)
-    return sol.dipole_moment
+    unit = _unit_fields(_lattice(lattice).n_sites)
+    return solve_static(lattice, permittivity, unit, **solver).dipole_moment
 
 
 def normalized_polarizability(lattice, permittivity, volume=None, **solver):
@@ -763,7 +766,7 @@ def normalized_polarizability(lattice, permittivity, volume=None, **solver):
     v = (
         lattice.n_sites * lattice.cell_volume
         if volume is None
-        else float(_positive(volume, "volume", "m^3"))
+        else _v.real_scalar(volume, "volume", "m^3", positive=True)
     )
     return alpha / (EPSILON_0 * v)
 
@@ -794,17 +797,14 @@ def discrete_kernels(lattice, permittivity, *, kernel="point"):
     eps_minus_one : ndarray, shape (3N, 3N)
         Block-diagonal ``eps - 1``.
     """
-    if not isinstance(lattice, Lattice):
-        raise TypeError("lattice must be a Lattice")
+    n = _lattice(lattice).n_sites
     if np.ndim(permittivity) == 0 and np.isinf(float(permittivity)):
         raise ValueError("discrete_kernels needs a finite permittivity")
-    n = lattice.n_sites
     diag = cell_inverse_susceptibility(permittivity, n)
     w_blocks = np.linalg.inv(diag - np.eye(3) / 3.0)  # eps - 1
-    off = lattice.sites[:, None, :] - lattice.sites[None, :, :]
-    g = _coupling(off, kernel)
+    g = _site_coupling(lattice, kernel)
     g[np.arange(n), np.arange(n)] = -np.eye(3) / 3.0
-    g = g.transpose(0, 2, 1, 3).reshape(3 * n, 3 * n)
+    g = _dense(g)
     w = sla.block_diag(*w_blocks)
     eye = np.eye(3 * n)
     dv = lattice.cell_volume
@@ -856,27 +856,16 @@ def interior_mask(lattice, semi_axes, *, euler=(0.0, 0.0, 0.0), fraction=0.5):
     -------
     ndarray, shape (N,), bool
     """
-    a = _positive(semi_axes, "semi_axes", "m")
-    f = float(_positive(fraction, "fraction"))
-    if f > 1:
-        raise ValueError("fraction must be in (0, 1]")
-    rot = rotation_matrix(_euler(euler))
+    a = _v.real_array(semi_axes, "semi_axes", "m", shape=(3,), positive=True)
+    f = _v.real_scalar(fraction, "fraction", positive=True, maximum=1.0)
+    rot = rotation_matrix(euler)
     body = lattice.positions @ rot
     return np.sqrt(np.sum((body / a) ** 2, axis=-1)) <= f
 
 
-def ellipsoid_convergence(
-    semi_axes,
-    permittivity,
-    resolutions,
-    *,
-    euler=(0.0, 0.0, 0.0),
-    fraction=0.5,
-    method="auto",
-    tol=1e-10,
-    dense_limit=1500,
-    kernel="point",
-):
+def ellipsoid_convergence(semi_axes, permittivity, resolutions, *,
+                          euler=(0.0, 0.0, 0.0), fraction=0.5, method="auto",
+                          tol=1e-10, dense_limit=1500, kernel="point"):
     """DDA susceptibility and internal-field uniformity of an ellipsoid versus Eq. (32).
 
     Parameters
@@ -905,36 +894,16 @@ def ellipsoid_convergence(
         field directions); ``spread_all_max`` (the same over all cells,
         including the surface layer); ``iterations``.
     """
-    a = _positive(semi_axes, "semi_axes", "m")
-    eps = float(_positive(permittivity, "permittivity"))
-    if eps <= 1:
-        raise ValueError("permittivity must be > 1")
-    chi_ex = susceptibility_tensor(eps, a, euler=tuple(_euler(euler)))
-    out = {
-        k: []
-        for k in (
-            "n_sites",
-            "spacing",
-            "chi",
-            "error",
-            "spread_max",
-            "spread_rms",
-            "spread_all_max",
-            "iterations",
-        )
-    }
+    a = _v.real_array(semi_axes, "semi_axes", "m", shape=(3,), positive=True)
+    eps = _v.permittivity(permittivity)
+    chi_ex = susceptibility_tensor(eps, a, euler=euler)
+    solver = dict(method=method, tol=tol, dense_limit=dense_limit, kernel=kernel)
+    keys = ("n_sites", "spacing", "chi", "error", "spread_max", "spread_rms",
+            "spread_all_max", "iterations")
+    out = {k: [] for k in keys}
     for res in resolutions:
-        lat = ellipsoid_lattice(a, _count(res, "resolution", 2), euler=euler)
-        unit = np.broadcast_to(np.eye(3), (lat.n_sites, 3, 3))
-        sol = solve_static(
-            lat,
-            eps,
-            unit,
-            method=method,
-            tol=tol,
-            dense_limit=dense_limit,
-            kernel=kernel,
-        )
+        lat = ellipsoid_lattice(a, res, euler=euler)
+        sol = solve_static(lat, eps, _unit_fields(lat.n_sites), **solver)
         u = sol.polarization / EPSILON_0  # (N, 3, 3): u_j for unit fields
         chi = u.mean(axis=0)
         dev = np.linalg.norm(u - chi_ex[None], axis=1) / np.linalg.norm(chi_ex, axis=0)
@@ -967,8 +936,8 @@ def fit_power_law(x, y):
         ``exponent``, ``exponent_error`` (1 sigma from the residual scatter),
         ``prefactor``.
     """
-    x = _positive(x, "x")
-    y = _positive(y, "y")
+    x = _v.real_array(x, "x", positive=True)
+    y = _v.real_array(y, "y", positive=True)
     if x.shape != y.shape or x.ndim != 1 or x.size < 3:
         raise ValueError("x and y must be 1-d of equal length >= 3")
     lx, ly = np.log(x), np.log(y)
@@ -1007,9 +976,9 @@ def extrapolate_to_continuum(spacings, values, *, order=2):
     dict
         ``value``, ``error``, ``fit_error``, ``model_error``, ``coefficients``.
     """
-    d = _positive(spacings, "spacings")
+    d = _v.real_array(spacings, "spacings", positive=True)
     v = np.asarray(values, dtype=float)
-    order = _count(order, "order", 1)
+    order = _v.integer(order, "order", minimum=1)
     if v.shape != d.shape or d.ndim != 1 or d.size < order + 2:
         raise ValueError("need 1-d spacings and values of equal length >= order + 2")
 
@@ -1053,7 +1022,7 @@ def extrapolate_power_law(spacings, values):
     """
     from scipy.optimize import curve_fit
 
-    d = _positive(spacings, "spacings")
+    d = _v.real_array(spacings, "spacings", positive=True)
     v = np.asarray(values, dtype=float)
     if v.shape != d.shape or d.ndim != 1 or d.size < 5:
         raise ValueError("need 1-d spacings and values of equal length >= 5")
@@ -1079,18 +1048,8 @@ def extrapolate_power_law(spacings, values):
     }
 
 
-def shape_polarizability(
-    shape,
-    permittivity,
-    resolutions,
-    *,
-    aspect_ratio=1.0,
-    order=2,
-    method="auto",
-    tol=1e-10,
-    dense_limit=1500,
-    kernel="point",
-):
+def shape_polarizability(shape, permittivity, resolutions, *, aspect_ratio=1.0, order=2,
+                         method="auto", tol=1e-10, dense_limit=1500, kernel="point"):
     """Normalised polarisability (Eq. 42) of a cube or finite cylinder, extrapolated.
 
     Parameters
@@ -1119,25 +1078,18 @@ def shape_polarizability(
         ``xx_plateau``, ``zz_plateau``: mean and half range of the three finest
         resolutions (use these for staircase shapes, whose values oscillate).
     """
-    if shape not in ("cube", "cylinder"):
-        raise ValueError(f"shape must be 'cube' or 'cylinder'; got {shape!r}")
-    ar = float(_positive(aspect_ratio, "aspect_ratio"))
+    _v.choice(shape, "shape", ("cube", "cylinder"))
+    ar = _v.real_scalar(aspect_ratio, "aspect_ratio", positive=True)
+    solver = dict(method=method, tol=tol, dense_limit=dense_limit, kernel=kernel)
     out = {"n_sites": [], "spacing": [], "alpha_xx": [], "alpha_zz": []}
     for res in resolutions:
-        res = _count(res, "resolution", 2)
+        res = _v.integer(res, "resolution", minimum=2)
         if shape == "cube":
             lat = cuboid_lattice([1.0, 1.0, 1.0], res)
         else:
             lat = cylinder_lattice(0.5, ar, res)
         # normalised by the volume of the cells, N d^3 (see normalized_polarizability)
-        a = normalized_polarizability(
-            lat,
-            permittivity,
-            method=method,
-            tol=tol,
-            dense_limit=dense_limit,
-            kernel=kernel,
-        )
+        a = normalized_polarizability(lat, permittivity, **solver)
         out["n_sites"].append(lat.n_sites)
         out["spacing"].append(lat.spacing)
         out["alpha_xx"].append(a[0, 0])
@@ -1160,18 +1112,8 @@ def shape_polarizability(
     return result
 
 
-def pair_coupling(
-    radius,
-    separations,
-    permittivity,
-    resolution,
-    *,
-    axis=2,
-    method="auto",
-    tol=1e-11,
-    dense_limit=1500,
-    kernel="point",
-):
+def pair_coupling(radius, separations, permittivity, resolution, *, axis=2,
+                  method="auto", tol=1e-11, dense_limit=1500, kernel="point"):
     """Two-sphere coupling from discrete dipoles versus the kernel of Eq. (36).
 
     The coupling tensor ``C = int_{V_1} int_{V_2} K(r, r')`` (the moment
@@ -1220,18 +1162,16 @@ def pair_coupling(
         ``multiple_scattering_dipoles`` (the same for two point dipoles of
         polarisability ``eps0 chi_dda V``); ``chi_dda``.
     """
-    eps = float(_positive(permittivity, "permittivity"))
-    if eps <= 1:
-        raise ValueError("permittivity must be > 1")
-    seps = _positive(separations, "separations", "m")
+    eps = _v.permittivity(permittivity)
+    seps = _v.real_array(separations, "separations", "m", positive=True)
     solver = dict(method=method, tol=tol, dense_limit=dense_limit, kernel=kernel)
     single = ellipsoid_lattice([radius] * 3, resolution)
     n1 = single.n_sites
     v_cells = n1 * single.cell_volume
-    unit = np.broadcast_to(np.eye(3), (n1, 3, 3))
-    u_single = solve_static(single, eps, unit, **solver).polarization / EPSILON_0
+    u_single = solve_static(single, eps, _unit_fields(n1), **solver).polarization
+    u_single = u_single / EPSILON_0
     chi_dda = float(np.trace(u_single.mean(axis=0))) / 3.0
-    chi = 3 * (eps - 1) / (eps + 2)
+    chi = sphere_susceptibility(eps)
     keys = (
         "separation",
         "coupling",
@@ -1266,7 +1206,7 @@ def pair_coupling(
         sol1 = solve_static(single, eps, e1, **solver)
         first = sol1.polarization.sum(axis=0) * single.cell_volume / EPSILON_0
         sep_vec = lat.positions[one].mean(axis=0) - lat.positions[two].mean(axis=0)
-        g0 = lattice_green(sep_vec)  # SI, 1/m^3
+        g0 = electrostatic_green(sep_vec)  # SI, 1/m^3
         ref = chi * g0 * chi * v_cells**2
         ref_dda = chi_dda * g0 * chi_dda * v_cells**2
         beta_g = chi_dda * v_cells * g0
