@@ -63,6 +63,7 @@ from scipy.integrate import quad
 from scipy.special import dawsn, erf, spherical_jn, wofz
 
 from .. import validation as _v
+from ..numerics import central_difference
 from .green import plane_wave_order, sphere_quadrature, transverse_kernel
 
 __all__ = [
@@ -93,20 +94,34 @@ __all__ = [
 
 
 # ------------------------------------------------------------------ checks
-def _positive(value, name, unit=""):
-    return _v.real_scalar(value, name, unit, positive=True)
-
-
-def _real(value, name):
-    return _v.real_scalar(value, name)
-
-
 def _vector(r, name="r"):
     r = _v.vectors(r, name, "m", shape=(3,))
     dist = float(np.linalg.norm(r))
     if dist == 0.0:
         raise ValueError(f"{name} must be nonzero (the kernels are singular at r = 0)")
     return r, dist
+
+
+def _separation(r, k):
+    """Checked separation ``r`` (3-vector, m, nonzero), ``|r|`` and ``k`` (1/m, > 0)."""
+    r, dist = _vector(r)
+    return r, dist, _v.real_scalar(k, "k", "1/m", positive=True)
+
+
+def _distance(r, k):
+    """Checked distance ``r`` (m, > 0) and wave number ``k`` (1/m, > 0)."""
+    r = _v.real_scalar(r, "r", "m", positive=True)
+    return r, _v.real_scalar(k, "k", "1/m", positive=True)
+
+
+def _derivative4(fun, x, step):
+    """``d fun/d x[i]`` with an O(step^4) error, from :func:`central_difference`.
+
+    Richardson's ``[4 D(h) - D(2h)]/3`` of the central difference ``D`` is the
+    five-point stencil ``[8 (f(x+h) - f(x-h)) - (f(x+2h) - f(x-2h))]/(12 h)``.
+    """
+    d_h = central_difference(fun, x, step)
+    return (4.0 * d_h - central_difference(fun, x, 2.0 * step)) / 3.0
 
 
 def _cquad(fun, a, b, **kw):
@@ -137,7 +152,7 @@ def time_window_integral(w, delta_t):
     ndarray, complex
         ``I`` in s^2.
     """
-    dt = _positive(delta_t, "delta_t", "s")
+    dt = _v.real_scalar(delta_t, "delta_t", "s", positive=True)
     w = np.asarray(w)
     if np.iscomplexobj(w) or not np.all(np.isfinite(w)):
         raise ValueError("w must be real and finite (rad/s)")
@@ -174,7 +189,7 @@ def time_window_integral_quadrature(w, delta_t, *, n_nodes=96):
     ndarray, complex
         Same shape as ``w``, in s^2.
     """
-    dt = _positive(delta_t, "delta_t", "s")
+    dt = _v.real_scalar(delta_t, "delta_t", "s", positive=True)
     if isinstance(n_nodes, (bool, np.bool_)) or int(n_nodes) != n_nodes or n_nodes < 2:
         raise ValueError(f"n_nodes must be an integer >= 2; got {n_nodes!r}")
     w = np.asarray(w, dtype=float)
@@ -189,8 +204,8 @@ def time_window_integral_quadrature(w, delta_t, *, n_nodes=96):
 
 
 def _gauss(center, width):
-    c = _real(center, "center")
-    s = _positive(width, "width", "rad/s")
+    c = _v.real_scalar(center, "center")
+    s = _v.real_scalar(width, "width", "rad/s", positive=True)
     return c, s
 
 
@@ -243,7 +258,7 @@ def eq54_smeared(delta_t, *, center, width, method="time"):
         In rad/s units of ``f``'s argument (``pi f(0)`` has the units of ``f``,
         i.e. dimensionless here).
     """
-    dt = _positive(delta_t, "delta_t", "s")
+    dt = _v.real_scalar(delta_t, "delta_t", "s", positive=True)
     c, s = _gauss(center, width)
     if method == "time":
         t_max = min(dt, 14.0 / s)
@@ -321,9 +336,9 @@ def sinc2_window_smeared(delta_t, *, f_center, f_width, g_width):
     (complex, float)
         The smeared value and the limit ``2 pi f(0)`` (dimensionless).
     """
-    dt = _positive(delta_t, "delta_t", "s")
+    dt = _v.real_scalar(delta_t, "delta_t", "s", positive=True)
     c, s = _gauss(f_center, f_width)
-    tg = _positive(g_width, "g_width", "s")
+    tg = _v.real_scalar(g_width, "g_width", "s", positive=True)
 
     def fun(w):
         return (
@@ -361,8 +376,7 @@ def im_green_angular(r, k, *, n_theta=None):
     ndarray, shape (3, 3), real
         In 1/m^3.
     """
-    r, dist = _vector(r)
-    k = _positive(k, "k", "1/m")
+    r, dist, k = _separation(r, k)
     nt = plane_wave_order(k * dist) if n_theta is None else int(n_theta)
     nodes, weights = sphere_quadrature(nt)
     proj = np.eye(3) - nodes[:, :, None] * nodes[:, None, :]
@@ -371,10 +385,12 @@ def im_green_angular(r, k, *, n_theta=None):
     return np.real(val) * k**3 / (16.0 * np.pi**2)
 
 
-def _funk_hecke(x, rh):
-    """``(1/4 pi) int dOmega (1 - nn) e^{i x n.rh} = (2/3) j0 1 + j2 (rh rh - 1/3)``."""
-    j0 = spherical_jn(0, x)
-    j2 = spherical_jn(2, x)
+def _funk_hecke(j0, j2, rh):
+    """``(2/3) j0 1 + j2 (rh rh - 1/3)``, the tensor form of Funk-Hecke.
+
+    With ``j_l = j_l(x)``: ``(1/4 pi) int dOmega (1 - nn) e^{i x n.rh}``; with
+    radial integrals of ``j_l`` in place of ``j_l``: the k-space kernels.
+    """
     return 2.0 / 3.0 * j0 * np.eye(3) + j2 * (np.outer(rh, rh) - np.eye(3) / 3.0)
 
 
@@ -396,9 +412,10 @@ def transverse_kernel_imaginary(r, k):
     -------
     ndarray, shape (3, 3), real, 1/m^3
     """
-    r, dist = _vector(r)
-    k = _positive(k, "k", "1/m")
-    return k**3 / (4.0 * np.pi) * _funk_hecke(k * dist, r / dist)
+    r, dist, k = _separation(r, k)
+    x = k * dist
+    return k**3 / (4.0 * np.pi) * _funk_hecke(spherical_jn(0, x), spherical_jn(2, x),
+                                              r / dist)
 
 
 def transverse_kernel_full(r, k):
@@ -471,9 +488,8 @@ def transverse_kernel_eta(r, k, eta):
     -------
     ndarray, shape (3, 3), complex, 1/m^3
     """
-    r, dist = _vector(r)
-    k = _positive(k, "k", "1/m")
-    eta = _real(eta, "eta")
+    r, dist, k = _separation(r, k)
+    eta = _v.real_scalar(eta, "eta")
     if eta == 0.0:
         raise ValueError(
             "eta must be nonzero (use transverse_kernel_full for eta -> 0)"
@@ -481,17 +497,11 @@ def transverse_kernel_eta(r, k, eta):
     x_l = k * dist
     x2 = (k**2 + 1j * eta) * dist**2
     rh = r / dist
-    rr = np.outer(rh, rh)
-    eye = np.eye(3)
-    smooth = k**2 * (eye + rr) / (8.0 * np.pi * dist)
+    smooth = k**2 * (np.eye(3) + np.outer(rh, rh)) / (8.0 * np.pi * dist)
     j0 = _pole_integral(0, x_l, x2)
     j2 = _pole_integral(2, x_l, x2)
     # int q^2 j_l(qr)/(q^2 - kappa^2) dq = (1/r)[int j_l dx + X int j_l/(x^2 - X) dx]
-    pole = (
-        (k**2 / (2.0 * np.pi**2))
-        * (x2 / dist)
-        * (2.0 / 3.0 * j0 * eye + j2 * (rr - eye / 3.0))
-    )
+    pole = k**2 / (2.0 * np.pi**2) * (x2 / dist) * _funk_hecke(j0, j2, rh)
     return smooth + pole
 
 
@@ -519,7 +529,7 @@ def transverse_projector_kspace(r, width, *, n_radial=96, n_theta=None):
     ndarray, shape (3, 3), real, 1/m^3
     """
     r, dist = _vector(r)
-    s = _positive(width, "width", "m")
+    s = _v.real_scalar(width, "width", "m", positive=True)
     k_max = 10.0 / s
     nt = plane_wave_order(k_max * dist) if n_theta is None else int(n_theta)
     nodes, weights = sphere_quadrature(nt)
@@ -556,7 +566,7 @@ def inverse_laplacian_gaussian(r, width, *, derivatives=False):
     r = np.asarray(r, dtype=float)
     if not np.all(np.isfinite(r)) or np.any(r <= 0):
         raise ValueError("r must be finite and > 0 (m)")
-    s = np.sqrt(2.0) * _positive(width, "width", "m")
+    s = np.sqrt(2.0) * _v.real_scalar(width, "width", "m", positive=True)
     q = -((2.0 * np.pi) ** 3) / (4.0 * np.pi)
     e = erf(r / s)
     e1 = 2.0 / (s * np.sqrt(np.pi)) * np.exp(-((r / s) ** 2))
@@ -581,7 +591,7 @@ def transverse_projector_realspace(r, width):
     ndarray, shape (3, 3), real, 1/m^3
     """
     r, dist = _vector(r)
-    s = _positive(width, "width", "m")
+    s = _v.real_scalar(width, "width", "m", positive=True)
     f = (2.0 * np.pi) ** 1.5 / s**3 * np.exp(-0.5 * (dist / s) ** 2)
     _, h1, h2 = inverse_laplacian_gaussian(dist, s, derivatives=True)
     rr = np.outer(r, r) / dist**2
@@ -613,8 +623,8 @@ def inverse_laplacian_radial(f, r, *, scale=None):
     """
     if not callable(f):
         raise TypeError("f must be callable: f(s) -> float")
-    r = _positive(r, "r", "m")
-    ell = r if scale is None else _positive(scale, "scale", "m")
+    r = _v.real_scalar(r, "r", "m", positive=True)
+    ell = r if scale is None else _v.real_scalar(scale, "scale", "m", positive=True)
     kw = dict(limit=200, epsabs=0.0, epsrel=1e-12)
     inner = quad(lambda s: f(s) * s * s, 0.0, r, **kw)[0]
     mid = quad(lambda s: f(s) * s, r, r + 40.0 * ell, **kw)[0]
@@ -631,11 +641,13 @@ def inverse_laplacian_radial(f, r, *, scale=None):
 
 # ---------------------------------------------------------------- Eq. (61)
 def _pole_range(g, k, k_max):
-    """Checked ``k`` and the dimensionless limits ``top = k_max/k`` and ``min(3, top)``."""
+    """Checked ``k`` and the dimensionless limits ``top = k_max/k``, ``min(3, top)``."""
     if not callable(g):
         raise TypeError("g must be callable: g(q) -> float")
-    k = _positive(k, "k", "1/m")
-    top = np.inf if k_max is None else _positive(k_max, "k_max", "1/m") / k
+    k = _v.real_scalar(k, "k", "1/m", positive=True)
+    if k_max is None:
+        return k, np.inf, 3.0
+    top = _v.real_scalar(k_max, "k_max", "1/m", positive=True) / k
     return k, top, min(3.0, top)
 
 
@@ -662,7 +674,7 @@ def principal_value_eta(g, k, eta, *, k_max=None):
     complex
     """
     k, top, b = _pole_range(g, k, k_max)
-    e = _real(eta, "eta") / k**2
+    e = _v.real_scalar(eta, "eta") / k**2
     if e == 0.0:
         raise ValueError("eta must be nonzero; use principal_value for eta -> 0")
     half = abs(e) / 2.0
@@ -716,9 +728,8 @@ def helmholtz_closed_form(r, k, eta=0.0):
     -------
     complex, 1/m^3
     """
-    r = _positive(r, "r", "m")
-    k = _positive(k, "k", "1/m")
-    kap = k if eta == 0.0 else _kappa(k, _real(eta, "eta"))
+    r, k = _distance(r, k)
+    kap = k if eta == 0.0 else _kappa(k, _v.real_scalar(eta, "eta"))
     return complex(k**2 * np.exp(1j * kap * r) / (4.0 * np.pi * r))
 
 
@@ -737,15 +748,16 @@ def helmholtz_kspace(r, k, eta):
 
 
 def _eta_sine_integral(r, k, eta, *, numerator):
-    """Checked ``r``, ``k`` and ``int_0^inf sin(x) g(x) dx`` with ``g = X/(x (x^2 - X))``
-    (``numerator=True``) or ``1/(x (x^2 - X))``, ``X = (k^2 + i eta) r^2``.
+    """Checked ``r``, ``k`` and ``int_0^inf sin(x) g(x) dx``.
+
+    ``g = X/(x (x^2 - X))`` (``numerator=True``) or ``1/(x (x^2 - X))``, with
+    ``X = (k^2 + i eta) r^2``.
 
     The near-pole region ``[0, 2 x_L + 12]`` is integrated with breakpoints
     around ``x_L``, the rest with QUADPACK's Fourier weight.
     """
-    r = _positive(r, "r", "m")
-    k = _positive(k, "k", "1/m")
-    eta = _real(eta, "eta")
+    r, k = _distance(r, k)
+    eta = _v.real_scalar(eta, "eta")
     if eta == 0.0:
         raise ValueError("eta must be nonzero")
     x_l, x2 = k * r, (k * k + 1j * eta) * r * r
@@ -762,8 +774,7 @@ def _eta_sine_integral(r, k, eta, *, numerator):
 # ---------------------------------------------------------------- Eq. (63)
 def eq63_closed_form(r, k):
     """Right side of Eq. (63), ``(1 - e^{ikr})/(4 pi r)`` in 1/m."""
-    r = _positive(r, "r", "m")
-    k = _positive(k, "k", "1/m")
+    r, k = _distance(r, k)
     return complex((1.0 - np.exp(1j * k * r)) / (4.0 * np.pi * r))
 
 
@@ -796,9 +807,8 @@ def inverse_laplacian_outgoing_realspace(r, k, damping):
     ``r`` (m) and ``k`` (1/m) as in :func:`helmholtz_closed_form`; ``damping`` is
     ``eps`` in 1/m (> 0).  Returns a complex number in 1/m.
     """
-    r = _positive(r, "r", "m")
-    k = _positive(k, "k", "1/m")
-    eps = _positive(damping, "damping", "1/m")
+    r, k = _distance(r, k)
+    eps = _v.real_scalar(damping, "damping", "1/m", positive=True)
     n_osc = int(k * r / np.pi) + 1
     inner = _cquad(
         lambda s: s * np.exp((1j * k - eps) * s),
@@ -821,8 +831,9 @@ def eq64_from_eq63(r, k, *, step=None):
     """Left side of Eq. (64) built from Eq. (63) with a finite-difference Hessian.
 
     ``k^2 e^{ikr}/(4 pi r) 1 - grad grad [(1 - e^{ikr})/(4 pi r)]``, the Hessian
-    by fourth-order central differences of the scalar of Eq. (63).  Eq. (64)
-    says this is ``G(r) - G0(r)`` (compare with :mod:`optbind.green`).
+    by fourth-order central differences of the scalar of Eq. (63) (the
+    five-point first derivative applied twice).  Eq. (64) says this is
+    ``G(r) - G0(r)`` (compare with :mod:`optbind.green`).
 
     ``r`` (m, nonzero) and ``k`` (1/m) as in :func:`im_green_angular`;
     ``step`` is the difference step in m (default ``1e-3 min(r, 1/k)``).
@@ -831,22 +842,16 @@ def eq64_from_eq63(r, k, *, step=None):
     -------
     ndarray, shape (3, 3), complex, 1/m^3
     """
-    r, dist = _vector(r)
-    k = _positive(k, "k", "1/m")
-    h = 1e-3 * min(dist, 1.0 / k) if step is None else _positive(step, "step", "m")
+    r, dist, k = _separation(r, k)
+    if step is None:
+        h = 1e-3 * min(dist, 1.0 / k)
+    else:
+        h = _v.real_scalar(step, "step", "m", positive=True)
 
     def phi(x):
         d = np.linalg.norm(x)
         return (1.0 - np.exp(1j * k * d)) / (4.0 * np.pi * d)
 
-    eye = np.eye(3)
-    st = ((-2, -1.0 / 12.0), (-1, 8.0 / 12.0), (1, -8.0 / 12.0), (2, 1.0 / 12.0))
-    hess = np.zeros((3, 3), dtype=complex)
-    for a in range(3):
-        for b in range(a, 3):
-            val = 0.0
-            for ma, ca in st:
-                for mb, cb in st:
-                    val += ca * cb * phi(r - ma * h * eye[a] - mb * h * eye[b])
-            hess[a, b] = hess[b, a] = val / h**2
-    return k**2 * np.exp(1j * k * dist) / (4.0 * np.pi * dist) * eye - hess
+    hess = _derivative4(lambda y: _derivative4(phi, y, h), r, h)
+    hess = 0.5 * (hess + hess.T)  # d_a d_b = d_b d_a up to rounding
+    return k**2 * np.exp(1j * k * dist) / (4.0 * np.pi * dist) * np.eye(3) - hess
