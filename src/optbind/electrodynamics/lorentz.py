@@ -36,8 +36,9 @@ import numpy as np
 
 from .. import validation as _v
 from ..conventions import EPSILON_0, SPEED_OF_LIGHT
+from ..numerics import central_difference
 from .green import sphere_quadrature
-from .particles import rotation_matrix, susceptibility_tensor
+from .particles import rotation_matrix, susceptibility_tensor, volume
 
 __all__ = [
     "FieldSum",
@@ -73,37 +74,33 @@ _LEVI[0, 2, 1] = _LEVI[2, 1, 0] = _LEVI[1, 0, 2] = -1.0
 
 
 # ----------------------------------------------------------------- checks
-def _int(value, name, minimum=1):
-    return _v.integer(value, name, minimum=minimum)
-
-
-def _vec3(v, name):
-    return _v.vectors(v, name, "", shape=(3,))
-
-
-def _semi_axes(a):
-    return _v.real_array(a, "semi_axes", "m", shape=(3,), positive=True)
-
-
 def _torque_reference(body, field, form, about):
     """Check the arguments of a torque and return the reference point ``r``."""
     _check_field(field)
     _form(form, TORQUE_FORMS)
     if about is None:
         about = body.center if form == "17b" else np.zeros(3)
-    return _vec3(about, "about")
+    return _v.vectors(about, "about", "m", shape=(3,))
 
 
 def _check_field(field):
-    for attr in ("k", "field", "gradient"):
-        if not hasattr(field, attr):
-            raise TypeError(
-                f"field must have k, field(r) and gradient(r); missing {attr!r}"
-            )
-    k = float(field.k)
-    if not np.isfinite(k) or k <= 0:
-        raise ValueError(f"field.k must be finite and > 0 (1/m); got {field.k!r}")
-    return k
+    """Check the field protocol and return ``field.k`` (1/m, > 0)."""
+    _v.field_object(field)
+    return _v.real_scalar(field.k, "field.k", "1/m", positive=True)
+
+
+def _point_dipole(p, field, r):
+    """Checked dipole amplitude ``p`` (C m, complex 3-vector) and position ``r`` (m)."""
+    _check_field(field)
+    p = np.asarray(p, dtype=complex)
+    if p.shape != (3,) or not np.all(np.isfinite(p)):
+        raise ValueError(f"p must be a finite complex 3-vector; got {p!r}")
+    return p, _v.vectors(r, "r", "m", shape=(3,))
+
+
+def _curl_over_i_omega(grad, k):
+    """``B = curl E/(i omega)`` in T, ``grad[..., a, b] = d_a E_b``, ``omega = c k``."""
+    return np.einsum("abc,...bc->...a", _LEVI, grad) / (1j * SPEED_OF_LIGHT * k)
 
 
 def _form(form, allowed):
@@ -140,7 +137,7 @@ def superpose(*fields):
     ----------
     *fields : field objects
         Each with ``k``, ``field(r)``, ``gradient(r)`` (e.g.
-        :class:`optbind.fields.TweezerField`, :class:`optbind.classical.PlaneWaves`).
+        :class:`optbind.fields.TweezerField`, :class:`optbind.fields.PlaneWaves`).
 
     Returns
     -------
@@ -177,12 +174,20 @@ def magnetic_field(field, r):
     ndarray, shape (..., 3), complex
     """
     k = _check_field(field)
-    grad = field.gradient(np.asarray(r, dtype=float))
-    curl = np.einsum("abc,...bc->...a", _LEVI, grad)
-    return curl / (1j * SPEED_OF_LIGHT * k)
+    return _curl_over_i_omega(field.gradient(np.asarray(r, dtype=float)), k)
 
 
 # ------------------------------------------------------------- quadrature
+def _ellipsoid_frame(semi_axes, center, euler, n_theta, n_phi):
+    """Checked ``a`` (m), ``c`` (m), ``R`` and the unit-sphere rule (directions, sr)."""
+    a = _v.real_array(semi_axes, "semi_axes", "m", shape=(3,), positive=True)
+    c = _v.vectors(center, "center", "m", shape=(3,))
+    rot = rotation_matrix(euler)
+    n_theta = _v.integer(n_theta, "n_theta", minimum=1)
+    dirs, w_dir = sphere_quadrature(n_theta, _v.integer(n_phi, "n_phi", minimum=1))
+    return a, c, rot, dirs, w_dir
+
+
 def ellipsoid_volume_quadrature(
     semi_axes,
     *,
@@ -217,12 +222,8 @@ def ellipsoid_volume_quadrature(
     weights : ndarray, shape (M,)
         Volume weights in m^3 (they sum to ``4 pi a1 a2 a3/3``).
     """
-    a = _semi_axes(semi_axes)
-    c = _vec3(center, "center")
-    rot = rotation_matrix(_vec3(euler, "euler"))
-    n_r = _int(n_radial, "n_radial")
-    dirs, w_dir = sphere_quadrature(_int(n_theta, "n_theta"), _int(n_phi, "n_phi"))
-    x, wx = np.polynomial.legendre.leggauss(n_r)
+    a, c, rot, dirs, w_dir = _ellipsoid_frame(semi_axes, center, euler, n_theta, n_phi)
+    x, wx = np.polynomial.legendre.leggauss(_v.integer(n_radial, "n_radial", minimum=1))
     rho = 0.5 * (x + 1.0)
     w_rho = 0.5 * wx * rho**2
     u = rho[:, None, None] * dirs[None, :, :]  # (R, D, 3)
@@ -254,10 +255,7 @@ def ellipsoid_surface_quadrature(
     areas : ndarray, shape (M, 3)
         ``n dS`` in m^2 (they sum to zero; ``sum areas . x = 3 V``).
     """
-    a = _semi_axes(semi_axes)
-    c = _vec3(center, "center")
-    rot = rotation_matrix(_vec3(euler, "euler"))
-    dirs, w_dir = sphere_quadrature(_int(n_theta, "n_theta"), _int(n_phi, "n_phi"))
+    a, c, rot, dirs, w_dir = _ellipsoid_frame(semi_axes, center, euler, n_theta, n_phi)
     nodes = c + dirs @ (rot * a).T
     areas = np.prod(a) * (dirs / a) @ rot.T * w_dir[:, None]
     return nodes, areas
@@ -292,9 +290,11 @@ class PolarisedBody:
     n_phi: int = 16
 
     def __post_init__(self):
-        object.__setattr__(self, "semi_axes", _semi_axes(self.semi_axes))
-        object.__setattr__(self, "center", _vec3(self.center, "center"))
-        object.__setattr__(self, "euler", _vec3(self.euler, "euler"))
+        a = _v.real_array(self.semi_axes, "semi_axes", "m", shape=(3,), positive=True)
+        center = _v.vectors(self.center, "center", "m", shape=(3,))
+        euler = _v.vectors(self.euler, "euler", "rad", shape=(3,))
+        for name, value in (("semi_axes", a), ("center", center), ("euler", euler)):
+            object.__setattr__(self, name, value)
         chi = np.asarray(self.susceptibility)
         if np.iscomplexobj(chi):
             raise TypeError("susceptibility must be real (lossless dielectric)")
@@ -309,7 +309,7 @@ class PolarisedBody:
             raise ValueError("susceptibility must be symmetric")
         object.__setattr__(self, "susceptibility", chi)
         for name in ("n_radial", "n_theta", "n_phi"):
-            _int(getattr(self, name), name)
+            _v.integer(getattr(self, name), name, minimum=1)
 
     @classmethod
     def dielectric(
@@ -322,14 +322,13 @@ class PolarisedBody:
         **orders,
     ):
         """Body with the Eq. (32) susceptibility tensor of its shape and orientation."""
-        a = _semi_axes(semi_axes)
-        chi = susceptibility_tensor(permittivity, a, euler=tuple(_vec3(euler, "euler")))
-        return cls(a, center, euler, chi, **orders)
+        chi = susceptibility_tensor(permittivity, semi_axes, euler=euler)
+        return cls(semi_axes, center, euler, chi, **orders)
 
     @property
     def volume(self):
-        """``4 pi a1 a2 a3/3`` in m^3."""
-        return 4.0 * np.pi * float(np.prod(self.semi_axes)) / 3.0
+        """``4 pi a1 a2 a3/3`` in m^3 (:func:`optbind.particles.volume`)."""
+        return volume(self.semi_axes)
 
     def volume_quadrature(self):
         """Nodes (M, 3) in m and weights (M,) in m^3 over the body."""
@@ -370,10 +369,8 @@ def _local(body, field, r):
     grad = field.gradient(r)
     p = EPSILON_0 * e @ body.susceptibility.T
     div_p = EPSILON_0 * np.einsum("bc,...bc->...", body.susceptibility, grad)
-    curl = np.einsum("abc,...bc->...a", _LEVI, grad)
-    omega = SPEED_OF_LIGHT * field.k
-    b = curl / (1j * omega)
-    return e, grad, p, div_p, b, omega
+    b = _curl_over_i_omega(grad, field.k)
+    return e, grad, p, div_p, b, SPEED_OF_LIGHT * field.k
 
 
 # --------------------------------------------------- cycle-averaged forms
@@ -600,7 +597,7 @@ def time_derivative_force(body, field, t):
 def time_derivative_torque(body, field, t, *, about=(0.0, 0.0, 0.0)):
     """``d/dt int r x (P x B) d^3r`` at time ``t`` (dropped between A4 and A5), N m."""
     _check_field(field)
-    o = _vec3(about, "about")
+    o = _v.vectors(about, "about", "m", shape=(3,))
     nodes, w, d, _ = _instant(body, field, float(t))
     return np.einsum("m,ma->a", w, np.cross(nodes - o, _instant_densities(d)["ddt"]))
 
@@ -632,7 +629,7 @@ def cycle_average(fun, omega, *, n_samples=16, rule="trapezoid"):
     w = float(omega)
     if not np.isfinite(w) or w <= 0:
         raise ValueError(f"omega must be finite and > 0 (rad/s); got {omega!r}")
-    n = _int(n_samples, "n_samples", 2)
+    n = _v.integer(n_samples, "n_samples", minimum=2)
     period = 2.0 * np.pi / w
     if rule == "trapezoid":
         ts = period * np.arange(n) / n
@@ -668,20 +665,14 @@ def point_dipole_force(p, field, r):
     r : array_like, shape (3,)
         Position in m.
     """
-    _check_field(field)
-    p = np.asarray(p, dtype=complex)
-    if p.shape != (3,) or not np.all(np.isfinite(p)):
-        raise ValueError(f"p must be a finite complex 3-vector; got {p!r}")
-    return 0.5 * np.real(field.gradient(_vec3(r, "r")) @ p.conj())
+    p, r = _point_dipole(p, field, r)
+    return 0.5 * np.real(field.gradient(r) @ p.conj())
 
 
 def point_dipole_torque(p, field, r):
     """Cycle-averaged torque on a point dipole, ``(1/2) Re[p^* x E(r)]``, N m."""
-    _check_field(field)
-    p = np.asarray(p, dtype=complex)
-    if p.shape != (3,) or not np.all(np.isfinite(p)):
-        raise ValueError(f"p must be a finite complex 3-vector; got {p!r}")
-    return 0.5 * np.real(np.cross(p.conj(), field.field(_vec3(r, "r"))))
+    p, r = _point_dipole(p, field, r)
+    return 0.5 * np.real(np.cross(p.conj(), field.field(r)))
 
 
 def orbital_torque_leading(body, field, *, step=None):
@@ -691,7 +682,8 @@ def orbital_torque_leading(body, field, *, step=None):
     17a force density ``f = (1/2) Re[P^* . grad E]`` and the second moment
     ``S = (V/5) R A^2 R^T`` (``int (r - r_c) d^3r = 0``); the remainder is
     smaller by ``O((k a)^2)``.  The Jacobian of ``f`` is taken by fourth-order
-    central differences.
+    central differences (Richardson extrapolation of
+    :func:`optbind.numerics.central_difference`).
 
     Parameters
     ----------
@@ -705,19 +697,12 @@ def orbital_torque_leading(body, field, *, step=None):
     ndarray, shape (3,)
     """
     k = _check_field(field)
-    h = 1e-3 / k if step is None else float(step)
-    if not np.isfinite(h) or h <= 0:
-        raise ValueError(f"step must be finite and > 0 (m); got {step!r}")
+    h = 1e-3 / k if step is None else _v.real_scalar(step, "step", "m", positive=True)
 
     def f(x):
         return _densities(body, field, x[None, :])["17a"][0]
 
-    jac = np.zeros((3, 3))  # jac[d, c] = d_d f_c
-    for dd in range(3):
-        e = np.zeros(3)
-        e[dd] = h
-        c0 = body.center
-        jac[dd] = (8 * (f(c0 + e) - f(c0 - e)) - (f(c0 + 2 * e) - f(c0 - 2 * e))) / (
-            12 * h
-        )
+    # jac[d, c] = d_d f_c; [4 D(h) - D(2h)]/3 is the five-point stencil
+    d_h = central_difference(f, body.center, h)
+    jac = (4.0 * d_h - central_difference(f, body.center, 2.0 * h)) / 3.0
     return np.einsum("abc,bd,dc->a", _LEVI, body.second_moment(), jac)
