@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Set up, build and test the compendium with nothing but Python installed.
 
-    python3 compendium.py book     # venv + pinned deps, execute every chapter, render the site
+    python3 compendium.py book     # venv + pinned deps, execute every chapter, render the
+                                   # site, the student edition and (with Chromium) the PDF
     python3 compendium.py test     # the same set-up and book build, then the whole test suite
 
 Both commands create (or refresh) the virtual environment ``.venv`` from
@@ -10,8 +11,8 @@ Both commands create (or refresh) the virtual environment ``.venv`` from
 ``optbind_book`` (``src/optbind_book/pyproject.toml``), both editable; a stamp
 file makes the install a no-op when none of these files changed.  ``test`` also
 makes sure Debian's headless ``chromium`` and ``chromium-driver`` are present
-for the browser tests (installing them with apt-get when run as root), runs
-pytest, and then tests the physics wheel: it builds it (``pip wheel --no-deps``),
+for the browser tests and the PDF (installing them with apt-get when run as
+root), builds the book with its student edition and PDF, runs pytest, and then tests the physics wheel: it builds it (``pip wheel --no-deps``),
 checks that it holds the physics package only, installs it without extras into
 a fresh virtual environment under the build folder and runs
 ``tests/wheel_smoke.py`` there from a temporary folder outside the repository.
@@ -94,10 +95,20 @@ def ensure_browser() -> None:
     run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "chromium-driver"], env=env)
 
 
-def build_book() -> None:
+def build_book(*, pdf: bool) -> None:
+    """Execute and render the book, its student edition and, if asked, the PDF."""
     t0 = time.perf_counter()
     say("building the book: every chapter through papermill, then the site")
     run([PY, "-m", "optbind_book", "build"], cwd=ROOT)
+    say("rendering the student edition (no solutions): _build/student/html")
+    run([PY, "-m", "optbind_book", "student"], cwd=ROOT)
+    if pdf:
+        say("printing the PDF with headless Chromium: _build/pdf/optbind-book.pdf")
+        run([PY, "-m", "optbind_book", "pdf"], cwd=ROOT)
+    else:
+        say("no PDF: it is printed by Debian's chromium and chromium-driver "
+            f"({BROWSER}, {DRIVER}), which are not installed; "
+            "'python3 compendium.py test' installs them")
     say(f"book ready in {time.perf_counter() - t0:.0f} s: open _build/html/index.html")
 
 
@@ -173,10 +184,10 @@ def main(argv: list[str]) -> int:
     t0 = time.perf_counter()
     ensure_venv()
     if argv[0] == "book":
-        build_book()
+        build_book(pdf=BROWSER.exists() and DRIVER.exists())
     else:
         ensure_browser()
-        build_book()
+        build_book(pdf=True)
         say("running the test suite")
         cmd = [PY, "-m", "pytest", *argv[1:]]
         proc = subprocess.run([str(c) for c in cmd], cwd=ROOT)

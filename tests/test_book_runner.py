@@ -678,3 +678,238 @@ def test_docstring_examples_of_the_runner():
 
     result = doctest.testmod(optbind_book.layout)
     assert result.failed == 0 and result.attempted >= 5
+
+
+# ----------------------------------------------------------------------------
+# the chapter kit (optbind_book.chapter) and the downloadable notebook
+# ----------------------------------------------------------------------------
+@pytest.fixture()
+def kit(tmp_path, monkeypatch):
+    """A Chapter writing to a temporary folder; glued outputs are collected."""
+    import matplotlib
+
+    matplotlib.use("agg")
+    import IPython.display
+
+    from optbind_book import chapter as kit_module
+
+    shown = []
+    monkeypatch.setattr(
+        IPython.display, "display", lambda obj, **kw: shown.append((obj, kw))
+    )
+    monkeypatch.setenv("OPTBIND_OUTPUT_DIR", str(tmp_path / "figs"))
+    ch = kit_module.Chapter("toy")
+    ch.shown = shown
+    yield ch
+    matplotlib.pyplot.close("all")
+
+
+def _good_figure(ch):
+    import numpy as np
+
+    x = np.linspace(0.0, 10.0, 200)
+    fig, ax = ch.subplots()
+    ax.plot(x, np.sin(x), label="sin")
+    ax.plot(x, np.cos(x), label="cos")
+    ax.set(xlabel="x (m)", ylabel="y (N)")
+    ch.legend(ax)
+    return fig, x
+
+
+def test_kit_figure_writes_png_csv_and_glues_a_hidden_image(kit):
+    from PIL import Image
+
+    from optbind_book.chapter import CSS_PX_PER_IN, DPI, FULL_WIDTH_IN
+
+    fig, x = _good_figure(kit)
+    assert kit.figure(fig, "line", data={"x": x, "y": 2 * x}, alt="A line against x") is None
+    png = kit.figures["line"]
+    rows = list(csv.DictReader((png.parent / "line.csv").open()))
+    assert len(rows) == x.size and float(rows[7]["y"]) == 2 * x[7]  # exact repr
+    with Image.open(png) as im:
+        # the figure's exact size at DPI: 2x its largest displayed size
+        assert im.size[0] == round(FULL_WIDTH_IN * DPI)
+        assert im.size[0] >= 2 * FULL_WIDTH_IN * CSS_PX_PER_IN
+        assert im.text["Description"] == "A line against x"
+        assert float(im.text["optbind:min_font_pt"]) >= 12.6
+        assert im.convert("RGBA").getpixel((2, 2)) == (255, 255, 255, 255)  # white
+    (bundle, kw), = kit.shown
+    prefix = "application/papermill.record/"
+    assert set(bundle) == {prefix + "image/png", prefix + "text/plain"}
+    assert kw["metadata"]["scrapbook"] == {"name": "fig-line", "mime_prefix": prefix}
+    assert kw["metadata"][prefix + "image/png"]["width"] == 576
+
+
+@pytest.mark.parametrize(
+    "spoil, message",
+    [
+        # 7.5 pt is 10 px at the true size of a narrow figure: 6 pt is not
+        (lambda fig, ax: ax.tick_params(labelsize=6), "is 6.0 pt"),
+        (lambda fig, ax: ax.set_xticks(range(0, 11)), "overlap"),
+        (lambda fig, ax: ax.legend(loc="center left"), "legend covers data"),
+        (lambda fig, ax: ax.set_ylabel(""), "no y label"),
+        (lambda fig, ax: ax.set_xlabel("x " * 60), "cut off"),
+        (lambda fig, ax: fig.colorbar(ax.pcolormesh([[0, 1], [1, 0]]), ax=ax),
+         "colorbar has no label"),
+    ],
+)
+def test_kit_refuses_figures_that_break_the_rules(kit, spoil, message):
+    import numpy as np
+
+    from optbind_book.chapter import FigureCheckError
+
+    fig, ax = kit.subplots(width="half")
+    x = np.linspace(0.0, 10.0, 200)
+    ax.plot(x, np.sin(x) + 0.2 * x, label="a rising curve")
+    ax.set(xlabel="x (m)", ylabel="y (N)")
+    ax.set_xticks([0, 5, 10]) if message != "overlap" else None
+    spoil(fig, ax)
+    if message == "overlap":  # 11 tick labels of 13 pt on a 3.5 in figure
+        ax.set_xticklabels([f"{v:.3f}" for v in range(0, 11)])
+    with pytest.raises(FigureCheckError, match=message):
+        kit.figure(fig, "bad", data={"x": x}, alt="A figure that breaks a rule")
+
+
+def test_kit_polar_panels_with_colliding_labels_are_refused(kit):
+    import numpy as np
+
+    from optbind_book.chapter import check_figure
+
+    fig, axs = kit.subplots(1, 2, subplot_kw={"projection": "polar"}, layout="none")
+    for ax in axs:
+        ax.plot(np.linspace(0, 6.3, 50), np.ones(50))
+        ax.set_rticks([0.5, 1.0])
+    fig.subplots_adjust(wspace=0.3)  # the discs nearly touch: 0 and 180 deg collide
+    assert "texts '0°' and '180°' overlap" in check_figure(fig)
+    fig.subplots_adjust(wspace=0.8)  # apart: nothing collides
+    assert check_figure(fig) == []
+
+
+def test_kit_glue_table_and_check(kit, capsys):
+    from optbind_book.chapter import sci
+
+    assert kit.glue("kd", 0.123456, fmt="{:.3g}") is None  # nothing is echoed
+    assert kit.glued["kd"] == "0.123"
+    assert sci(2)(8.1e-33) == "8.1 \u00d7 10\u207b\u00b3\u00b3"
+    assert sci(3)(-0.25) == "\u22120.25"
+    kit.table("errs", [("a", 1e-3), ("b|c", 2.0)], columns=["name", "err"],
+              fmt={"err": "{:.1e}"})
+    md = kit.glued["tab-errs"]
+    assert md.splitlines() == ["| name | err |", "| --- | --- |",
+                               "| a | 1.0e-03 |", "| b\\|c | 2.0e+00 |"]
+    kit.check(True, "a true claim", detail="error 1e-16")
+    assert capsys.readouterr().out == "check: a true claim - passed (error 1e-16)\n"
+    with pytest.raises(AssertionError, match="check failed: a false claim"):
+        kit.check(False, "a false claim")
+    with pytest.raises(ValueError, match="used twice"):
+        kit.glue("kd", 1.0)
+    with pytest.raises(TypeError, match="one truth value"):
+        import numpy as np
+
+        kit.check(np.array([True, False]), "an array is not a claim")
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"data": {}, "alt": "long enough text"}, "non-empty dict"),
+        ({"data": {"x": [1, 2], "y": [1]}, "alt": "long enough text"}, "equal"),
+        ({"data": {"x": [1]}, "alt": "short"}, "alt"),
+        ({"data": {"x": ["a"]}, "alt": "long enough text"}, "not numeric"),
+        ({"data": {"x": [1]}, "alt": "long enough text", "digits": 0}, "digits"),
+    ],
+)
+def test_kit_figure_input_is_checked(kit, kwargs, error):
+    fig, _ = _good_figure(kit)
+    with pytest.raises((ValueError, TypeError), match=error):
+        kit.figure(fig, "bad", **kwargs)
+
+
+def test_kit_names_widths_and_folders_are_checked(kit, tmp_path, monkeypatch):
+    from optbind_book.chapter import Chapter
+
+    for bad in ("", "a b", "../x", True):
+        with pytest.raises(ValueError, match="name"):
+            Chapter(bad)
+    for width in ("wide", 0.5, 7.0, True):
+        with pytest.raises(ValueError, match="width"):
+            kit.subplots(width=width)
+    with pytest.raises(ValueError, match="nrows"):
+        kit.subplots(0)
+    monkeypatch.delenv("OPTBIND_OUTPUT_DIR")
+    monkeypatch.chdir(tmp_path)
+    assert Chapter("here").folder == tmp_path / "_figures" / "here"
+
+
+def test_downloaded_notebook_is_standalone_and_shows_its_figures(kit, tmp_path):
+    """The kit is inlined, the glued figure becomes visible, and the notebook's
+    code runs in a fresh interpreter that cannot import optbind_book."""
+    from optbind_book.download import standalone_notebook
+
+    fig, x = _good_figure(kit)
+    kit.figure(fig, "line", data={"x": x}, alt="A line against x")
+    (bundle, kw), = kit.shown
+    nb = nbformat.v4.new_notebook()
+    setup = "import numpy as np\nfrom optbind_book.chapter import (\n    Chapter,\n)\n"
+    nb.cells = [
+        nbformat.v4.new_code_cell(setup + "ch = Chapter('toy')\n"),
+        nbformat.v4.new_code_cell(
+            "fig, ax = ch.subplots()\nax.plot([0, 1], [0, 1])\n"
+            "ax.set(xlabel='x (m)', ylabel='y (m)')\n"
+            "ch.figure(fig, 'line', data={'x': [0, 1]}, alt='A line from 0 to 1')\n"
+            "print('ran')\n",
+            outputs=[nbformat.v4.new_output("display_data", data=bundle,
+                                            metadata=kw["metadata"])],
+        ),
+    ]
+    nb.metadata["papermill"] = {"input_path": "/somewhere/on/the/build/machine"}
+    out = standalone_notebook(nb)
+    assert len(out.cells) == 3 and "hide-input" in out.cells[0].metadata["tags"]
+    assert "optbind_book" not in out.cells[1].source
+    assert "papermill" not in out.metadata
+    shown = out.cells[2].outputs[0]
+    assert "image/png" in shown["data"] and "scrapbook" not in shown["metadata"]
+    assert nb.cells[1].outputs[0]["data"] == bundle  # the input is not modified
+    script = tmp_path / "nb.py"
+    script.write_text("\n".join(c.source for c in out.cells))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPTBIND_")}
+    env["MPLBACKEND"] = "agg"
+    # -I: isolated (no site-packages path hacks, no cwd); site-packages give
+    # matplotlib and IPython, but optbind_book must not be needed: block it
+    blocker = tmp_path / "block" / "optbind_book"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('not standalone')\n")
+    env["PYTHONPATH"] = str(blocker.parent)
+    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "ran" in proc.stdout
+    assert (tmp_path / "_figures" / "toy" / "line.csv").is_file()
+
+
+def test_author_year_labels_are_disambiguated():
+    from pybtex.database import parse_string
+    from pybtex.plugin import find_plugin
+
+    from optbind_book.bibstyle import register
+
+    register()
+    bib = parse_string(
+        """
+        @article{b, author={Rudolph, H. and Deli{\\'c}, U. and Hornberger, K.},
+                 title={B second}, journal={J}, year={2024}, doi={10.1/b}}
+        @article{a, author={Rudolph, H. and Deli{\\'c}, U. and Stickler, B.},
+                 title={A first}, journal={J}, year={2024}}
+        @article{c, author={Dholakia, K. and Zem{\\'a}nek, P.}, title={C},
+                 journal={J}, year={2010}}
+        """,
+        "bibtex",
+    )
+    style = find_plugin("pybtex.style.formatting", "optbind")()
+    labels = {e.key: e.label for e in style.format_entries(bib.entries.values())}
+    # sorted by the full author list: Rudolph, Delic, Hornberger comes first
+    assert labels == {"b": "Rudolph et al., 2024a", "a": "Rudolph et al., 2024b",
+                      "c": "Dholakia and Zemánek, 2010"}
+    text = {e.key: e.text.render_as("text") for e in
+            style.format_entries(bib.entries.values())}
+    assert "doi:10.1/b" in text["b"]

@@ -10,6 +10,8 @@ Command line (run from anywhere inside the repository)::
     python -m optbind_book run chain_amplification -p N 80 -p phi_next 0.5 --html
     python -m optbind_book execute            # every chapter of _toc.yml
     python -m optbind_book build              # execute what is needed + render the site
+    python -m optbind_book student            # the student edition, without solutions
+    python -m optbind_book pdf                # the whole book as one PDF (Chromium)
 
 Every chapter is a MyST-Markdown notebook in ``book/`` listed in ``_toc.yml``.
 It is executed by papermill from its ``.md`` source; the executed notebook goes
@@ -48,6 +50,8 @@ _LAZY = {
     "publish_problem": "execute",
     "seed_cache": "execute",
     "build_site": "site",
+    "build_student": "site",
+    "build_pdf": "pdf",
     "render_page": "site",
     "main": "cli",
 }
@@ -61,7 +65,9 @@ __all__ = [
     "OUTPUT_ENV",
     "Parameter",
     "build_dir",
+    "build_pdf",
     "build_site",
+    "build_student",
     "chapters",
     "check_output_dir",
     "execute_all",

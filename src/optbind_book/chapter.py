@@ -319,7 +319,7 @@ def check_figure(fig, *, min_font_pt: float | None = None) -> list[str]:
         size = t.get_fontsize()
         if size < min_font_pt - 1e-6:
             problems.append(
-                f"text {t.get_text()!r} is {size:.1f} pt; the minimum for a "
+                f"text '{_plain(t.get_text())}' is {size:.1f} pt; the minimum for a "
                 f"{width_in:.2f} in wide figure is {min_font_pt:.1f} pt"
             )
         if (
@@ -328,11 +328,14 @@ def check_figure(fig, *, min_font_pt: float | None = None) -> list[str]:
             or box.x1 > fig_box.x1 + 1
             or box.y1 > fig_box.y1 + 1
         ):
-            problems.append(f"text {t.get_text()!r} is cut off by the figure edge")
+            problems.append(
+                f"text '{_plain(t.get_text())}' is cut off by the figure edge"
+            )
     for i, (a, box_a) in enumerate(texts):
         for b, box_b in texts[i + 1 :]:
             if _bbox_overlap(box_a, box_b, pad=1.0):
-                problems.append(f"texts {a.get_text()!r} and {b.get_text()!r} overlap")
+                first, second = _plain(a.get_text()), _plain(b.get_text())
+                problems.append(f"texts '{first}' and '{second}' overlap")
     legends = [ax.get_legend() for ax in fig.axes] + list(fig.legends)
     for leg in legends:
         if leg is None or not leg.get_visible():
@@ -383,7 +386,6 @@ def _summarise(problems: list[str], limit: int = 8) -> list[str]:
     """One message per problem, in order; at most ``limit`` plus a count."""
     seen, unique = set(), []
     for p in problems:
-        p = _plain(p)
         if p not in seen:
             seen.add(p)
             unique.append(p)
@@ -401,6 +403,33 @@ def minimum_font_pt(width_in: float) -> float:
     """
     px_per_in = min(CSS_PX_PER_IN, PHONE_COLUMN_PX / float(width_in))
     return MIN_SCREEN_PX * 72.0 / px_per_in
+
+
+def _render_png(fig, metadata: dict) -> bytes:
+    """PNG bytes of ``fig`` at ``DPI``: white RGB reduced to 256 colours.
+
+    The palette (median cut, no dithering) is visually identical for line
+    plots and colour maps and makes the files about three times smaller; the
+    ``metadata`` goes into the PNG's text chunks.
+    """
+    from PIL import Image, PngImagePlugin
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI)
+    buf.seek(0)
+    with Image.open(buf) as im:
+        rgba = im.convert("RGBA")
+    white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    rgb = Image.alpha_composite(white, rgba).convert("RGB")
+    quantized = rgb.quantize(
+        colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
+    info = PngImagePlugin.PngInfo()
+    for key, value in metadata.items():
+        info.add_text(key, str(value))
+    out = io.BytesIO()
+    quantized.save(out, format="PNG", optimize=True, pnginfo=info, dpi=(DPI, DPI))
+    return out.getvalue()
 
 
 # ----------------------------------------------------------------------------
@@ -490,6 +519,8 @@ class Chapter:
         # interactive session also shows each figure where it is made
         self.display = not os.environ.get(OUTPUT_ENV)
         self.checks: list[tuple[str, str]] = []
+        self.glued: dict[str, str] = {}
+        self.figures: dict[str, Path] = {}
         self._keys: set[str] = set()
 
     # -- figures ---------------------------------------------------------------
@@ -582,7 +613,7 @@ class Chapter:
 
     def figure(
         self, fig, name: str, *, data: dict, alt: str, digits: int | None = None
-    ) -> Path:
+    ) -> None:
         """Check, save and glue a figure; write its data; close it.
 
         Writes ``<name>.png`` (``DPI`` dots per inch, the figure's exact size,
@@ -652,9 +683,7 @@ class Chapter:
             "optbind:min_font_pt": f"{min_pt:.3f}",
             "optbind:csv": csv_path.name,
         }
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=DPI, metadata=metadata)
-        png = buf.getvalue()
+        png = _render_png(fig, metadata)
         path = self.folder / f"{name}.png"
         path.write_bytes(png)
         plt.close(fig)
@@ -669,11 +698,13 @@ class Chapter:
             {prefix + k: v for k, v in bundle.items()},
             raw=True,
             metadata={
+                # myst-nb reads the display width from the unprefixed key
+                "image/png": {"width": width_px},
                 prefix + "image/png": {"width": width_px},
                 "scrapbook": {"name": key, "mime_prefix": prefix},
             },
         )
-        return path
+        self.figures[name] = path
 
     def _write_csv(self, name: str, data: dict, digits: int) -> Path:
         import numpy as np
@@ -707,18 +738,21 @@ class Chapter:
         return path
 
     # -- numbers, tables, checks -------------------------------------------------
-    def glue(self, key: str, value, fmt=None) -> str:
+    def glue(self, key: str, value, fmt=None) -> None:
         """Glue ``value`` formatted with ``fmt`` (e.g. ``"{:.3g}"``) as ``key``.
 
-        In the prose: ``{glue:text}`key```.  Returns the formatted text.
+        In the prose: ``{glue:text}`key```.  The formatted text is kept in
+        ``self.glued[key]`` (nothing is returned, so that nothing is echoed).
         """
         key = self._new_key(_check_name(key, "key"))
         text = _format(value, fmt)
         _glue(key, _Glued(text).bundle())
-        return text
+        self.glued[key] = text
 
-    def table(self, key: str, data, *, columns=None, fmt=None) -> str:
-        """Glue a table as ``"tab-<key>"`` (Markdown and HTML); return the Markdown.
+    def table(self, key: str, data, *, columns=None, fmt=None) -> None:
+        """Glue a table as ``"tab-<key>"`` (Markdown and HTML).
+
+        The Markdown is kept in ``self.glued["tab-<key>"]``.
 
         Parameters
         ----------
@@ -765,7 +799,7 @@ class Chapter:
             for line in [cols, *cells]
         )
         _glue(key, _Glued(text, md, table_html).bundle())
-        return md
+        self.glued[key] = md
 
     def check(self, condition, text: str, *, detail: str = "") -> None:
         """A visible check: prints ``check: <text> - passed`` or raises.

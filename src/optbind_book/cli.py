@@ -1,4 +1,9 @@
-"""Command line: ``python -m optbind_book {list,run,execute,site,build}``."""
+"""Command line: ``python -m optbind_book {list,run,execute,site,build,student,pdf}``.
+
+``student`` renders the student edition (no solutions) to
+``<build>/student/html``; ``pdf`` prints the built site to
+``<build>/pdf/optbind-book.pdf`` with headless Chromium.
+"""
 
 from __future__ import annotations
 
@@ -145,6 +150,16 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="execute even if the inputs are unchanged"
     )
     sub.add_parser("site", help="check the executed chapters and render the site")
+    sub.add_parser(
+        "student",
+        help="render the student edition without solutions to <build>/student/html",
+    )
+    p_pdf = sub.add_parser(
+        "pdf", help="print the built site to <build>/pdf/optbind-book.pdf (Chromium)"
+    )
+    p_pdf.add_argument(
+        "--api", action="store_true", help="also print the API reference pages"
+    )
     return parser
 
 
@@ -171,6 +186,14 @@ def main(argv: list[str] | None = None) -> int:
             from .site import build_site
 
             build_site(root)
+        elif args.cmd == "student":
+            from .site import build_student
+
+            build_student(root)
+        elif args.cmd == "pdf":
+            from .pdf import build_pdf
+
+            build_pdf(root, include_api=args.api)
         elif args.cmd == "build":
             from .execute import execute_all
             from .site import build_site

@@ -19,9 +19,11 @@ from pathlib import Path
 from .execute import executed_notebook, publish_problem, seed_cache
 from .layout import Chapter, ChapterError, build_dir, chapters, find_root
 
-__all__ = ["build_site", "render_page"]
+__all__ = ["STUDENT_NOTE", "build_site", "build_student", "render_page"]
 
 EXTENSION = "optbind_book.sphinxext"
+#: the banner of every page of the student edition
+STUDENT_NOTE = "Student edition: the exercises are printed without their solutions."
 
 
 def _jupyter_book() -> Path:
@@ -31,31 +33,25 @@ def _jupyter_book() -> Path:
     return jb
 
 
-def _run_quiet(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess:
+def _run_quiet(
+    cmd: list[str], cwd: Path, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run a subprocess; on Ctrl-C it is killed (by subprocess.run) and re-raised."""
     return subprocess.run(
         cmd,
+        check=False,
         cwd=cwd,
-        env=dict(os.environ),
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
     )
 
 
-def build_site(root: Path | None = None) -> Path:
-    """Check every executed chapter, seed the cache and render the HTML site.
-
-    Raises
-    ------
-    ChapterError
-        Naming each chapter that may not be published and why (missing,
-        modified or stale executed notebook, error output), before anything
-        is rendered; or when the Sphinx build fails.
-    """
+def _publishable(root: Path) -> None:
+    """Refuse unless every chapter may be published; seed the execution cache."""
     import nbformat
 
-    root = find_root(root)
     nbs = [c for c in chapters(root) if c.is_notebook]
     problems = []
     for ch in nbs:
@@ -72,12 +68,11 @@ def build_site(root: Path | None = None) -> Path:
         )
     for ch in nbs:
         seed_cache(ch, nbformat.read(executed_notebook(ch, root), as_version=4), root)
-    print(
-        "rendering the site with jupyter-book (Sphinx, warnings are errors) ...",
-        flush=True,
-    )
-    t0 = time.perf_counter()
-    out = build_dir(root)
+
+
+def _render(root: Path, path_output: Path, log: Path, extra: list[str]) -> Path:
+    """``jupyter-book build`` of the whole book; return its ``html`` folder."""
+    html = path_output / "_build" / "html"
     # --all: a fresh Sphinx environment every time.  Rendering takes seconds, and
     # an incremental build would neither re-read a page whose .md is unchanged
     # but whose outputs were re-executed, nor repeat its warnings under -W.
@@ -85,8 +80,9 @@ def build_site(root: Path | None = None) -> Path:
         str(_jupyter_book()),
         "build",
         str(root),
+        *extra,
         "--path-output",
-        str(out.parent),
+        str(path_output),
         "--all",
         "-W",
         "-n",
@@ -95,26 +91,90 @@ def build_site(root: Path | None = None) -> Path:
     try:
         proc = _run_quiet(cmd, root)
     except BaseException:
-        shutil.rmtree(out / "html", ignore_errors=True)
+        shutil.rmtree(html, ignore_errors=True)
         raise
-    log = proc.stdout + proc.stderr
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "sphinx.log").write_text(log, encoding="utf-8")
+    text = proc.stdout + proc.stderr
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(text, encoding="utf-8")
     if proc.returncode != 0:
-        sys.stdout.write(log[-8000:])
-        shutil.rmtree(out / "html", ignore_errors=True)
+        sys.stdout.write(text[-8000:])
+        shutil.rmtree(html, ignore_errors=True)
         raise ChapterError(
-            f"the site build failed (exit {proc.returncode}); {out / 'html'} removed; "
-            f"full log in {out / 'sphinx.log'}"
+            f"the site build failed (exit {proc.returncode}); {html} removed; "
+            f"full log in {log}"
         )
-    if "Executing notebook" in log:
-        shutil.rmtree(out / "html", ignore_errors=True)
+    if "Executing notebook" in text:
+        shutil.rmtree(html, ignore_errors=True)
         raise ChapterError(
             "Sphinx executed a notebook although every chapter was executed by "
-            f"papermill (cache miss); see {out / 'sphinx.log'}"
+            f"papermill (cache miss); see {log}"
         )
+    return html
+
+
+def build_site(root: Path | None = None) -> Path:
+    """Check every executed chapter, seed the cache and render the HTML site.
+
+    Raises
+    ------
+    ChapterError
+        Naming each chapter that may not be published and why (missing,
+        modified or stale executed notebook, error output), before anything
+        is rendered; or when the Sphinx build fails.
+    """
+    root = find_root(root)
+    _publishable(root)
+    print(
+        "rendering the site with jupyter-book (Sphinx, warnings are errors) ...",
+        flush=True,
+    )
+    t0 = time.perf_counter()
+    out = build_dir(root)
+    _render(root, out.parent, out / "sphinx.log", [])
     index = out / "html" / "index.html"
     print(f"site rendered in {time.perf_counter() - t0:.1f} s: {index}", flush=True)
+    return index
+
+
+def build_student(root: Path | None = None) -> Path:
+    """Render the student edition, without solutions, to ``<build>/student/html``.
+
+    The same executed chapters as the site (same checks), rendered with
+    sphinx-exercise's ``hide_solutions`` and a banner on every page; the
+    extension also removes the solutions from the downloadable ``.md`` and
+    ``.ipynb`` files.  Returns the edition's ``index.html``.
+    """
+    import yaml
+
+    root = find_root(root)
+    _publishable(root)
+    out = build_dir(root)
+    folder = out / "student"
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    config["title"] = f"{config.get('title', 'optbind')} (student edition)"
+    html_cfg = config.setdefault("html", {}) or {}
+    html_cfg["announcement"] = STUDENT_NOTE
+    config["html"] = html_cfg
+    execute = config.setdefault("execute", {}) or {}
+    execute["cache"] = str(out / ".jupyter_cache")  # the site's cache: no execution
+    config["execute"] = execute
+    sphinx_cfg = config.setdefault("sphinx", {}) or {}
+    sphinx_cfg.setdefault("config", {})["hide_solutions"] = True
+    config["sphinx"] = sphinx_cfg
+    folder.mkdir(parents=True, exist_ok=True)
+    cfg_path = folder / "_config.student.yml"
+    cfg_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    print("rendering the student edition (no solutions) ...", flush=True)
+    t0 = time.perf_counter()
+    html = _render(root, folder, folder / "sphinx.log", ["--config", str(cfg_path)])
+    target = folder / "html"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.move(str(html), str(target))
+    index = target / "index.html"
+    print(
+        f"student edition rendered in {time.perf_counter() - t0:.1f} s: {index}",
+        flush=True,
+    )
     return index
 
 
@@ -230,7 +290,8 @@ def render_page(
         "--all",
         "--keep-going",
     ]
-    proc = _run_quiet(cmd, project)
+    # the figures of this run, for the "data (CSV)" links of its page
+    proc = _run_quiet(cmd, project, env={"OPTBIND_FIGURE_DIRS": str(out / "figures")})
     log = proc.stdout + proc.stderr
     (out / "html.log").write_text(log, encoding="utf-8")
     built = project / "_build" / "html"
