@@ -568,15 +568,18 @@ def test_teaching_page_plans_every_chapter():
 
 
 def _solution_texts() -> list[str]:
+    """A run of six words from the body of every solution of the full site."""
     texts = []
     for ch in CHAPTER_PAGES:
         html = _read(f"{ch.docname}.html")
-        for block in re.findall(
-            r'<div class="[^"]*solution[^"]*admonition[^"]*"[^>]*>(.*?)</div>\s*</div>',
-            html, re.S):
-            plain = unescape(re.sub(r"<[^>]+>", " ", block))
-            words = re.findall(r"[A-Za-z]{4,}(?: [A-Za-z]{3,}){5}", plain)
-            texts += words[1:2]
+        for m in re.finditer(
+            r'<div class="[^"]*solution[^"]*admonition[^"]*"[^>]*>', html
+        ):
+            plain = unescape(re.sub(r"<[^>]+>", " ", html[m.end() : m.end() + 4000]))
+            plain = re.sub(r"\s+", " ", plain)
+            body = plain.split(")", 1)[-1]  # drop "Solution to Exercise k.n (title)"
+            words = re.findall(r"[A-Za-z]{4,}(?: [A-Za-z]{3,}){5}", body)
+            texts += words[:1]
     return texts
 
 
@@ -585,13 +588,15 @@ def test_student_edition_has_no_solutions():
         f"{STUDENT} missing: build it with `python -m optbind_book student`"
     )
     samples = _solution_texts()
-    assert len(samples) >= len(CHAPTER_PAGES)
+    assert len(samples) >= 2 * len(CHAPTER_PAGES) // 2 and samples
     for ch in CHAPTER_PAGES:
         page = (STUDENT / f"{ch.docname}.html").read_text(encoding="utf-8")
         assert "solution" not in re.findall(r'class="([^"]*)"', page).__str__(), (
             f"student edition {ch.name}: a solution block is left"
         )
-        assert re.search(r'class="[^"]*exercise[^"]*admonition', page)
+        if re.search(r'class="[^"]*exercise[^"]*admonition', _read(f"{ch.docname}.html")):
+            assert re.search(r'class="[^"]*exercise[^"]*admonition', page), (
+                f"student edition {ch.name}: the exercises are gone too")
         plain = unescape(re.sub(r"<[^>]+>", " ", page))
         leaked = [s for s in samples if s in plain]
         assert not leaked, f"student edition {ch.name}: solution text {leaked[:2]}"
@@ -606,13 +611,26 @@ def test_pdf_has_every_chapter_and_no_raw_tex():
     assert PDF.is_file(), f"{PDF} missing: build it with `python -m optbind_book pdf`"
     reader = PdfReader(str(PDF))
     n_pages = len(reader.pages)
+    import unicodedata
+
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    flat = re.sub(r"\s+", " ", text)
+    flat = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
     for ch in CHAPTERS:
         title = re.search(r"^# (.+)$", ch.source.read_text(), re.M).group(1).strip()
         assert re.sub(r"\s+", " ", title) in flat, f"PDF lacks the chapter {title!r}"
+    # raw TeX in the prose (text in the monospace font of code cells may hold
+    # TeX legitimately, e.g. a plot label)
+    prose = []
+
+    def visit(part, cm, tm, font, size):
+        if not font or "Mono" not in str(font.get("/BaseFont", "")):
+            prose.append(part)
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    prose_text = "".join(prose)
     for raw in ("\\frac", "$$", "\\begin"):
-        assert raw not in text, f"raw TeX {raw!r} in the PDF"
+        assert raw not in prose_text, f"raw TeX {raw!r} in the text of the PDF"
     outline = [o.title for o in reader.outline if not isinstance(o, list)]
     assert "Contents" in outline and len(outline) >= len(CHAPTERS)
     assert sum("/XObject" in (p.get("/Resources") or {}) for p in reader.pages) > 5

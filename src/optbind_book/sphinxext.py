@@ -27,7 +27,9 @@
   (:mod:`optbind_book.courseplan`), built from the chapters' overviews.
 * **Student edition** (``hide_solutions``): the downloadable ``.md`` and
   ``.ipynb`` files lose their solutions too.
-* ``favicon.ico`` is written at the site root; source maps are removed.
+* ``favicon.ico`` is written at the site root; source maps, the theme's
+  translations, TrueType copies of the icon fonts and Font Awesome's SVG script
+  (the CSS webfonts draw the same icons) are removed to keep the site small.
 """
 
 from __future__ import annotations
@@ -311,6 +313,33 @@ def _drop_source_maps(app, exception):
             path.write_bytes(stripped)
 
 
+#: theme files no page needs: translations (used at build time only), TrueType
+#: copies of the icon fonts (every browser that runs the site takes the woff2
+#: ones first) and Font Awesome's SVG-replacement script (the same icons are
+#: drawn by the theme's CSS webfonts); the script is kept as an empty stub
+_UNUSED_STATIC = ("locales", "vendor/fontawesome/webfonts/*.ttf")
+_STUBBED_STATIC = ("scripts/fontawesome.js",)
+
+
+def _trim_static(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    for pattern in _UNUSED_STATIC:
+        for path in static.glob(pattern):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+    for rel in _STUBBED_STATIC:
+        path = static / rel
+        if path.is_file():
+            path.write_text(
+                "/* optbind_book: icons come from the theme's CSS webfonts */\n",
+                encoding="utf-8",
+            )
+
+
 def _write_root_favicon(app, exception):
     """Write ``favicon.ico`` at the site root.
 
@@ -365,6 +394,7 @@ def setup(app):
     app.connect("build-finished", _copy_csv)
     app.connect("build-finished", _write_manifest)
     app.connect("build-finished", _drop_source_maps)
+    app.connect("build-finished", _trim_static)
     app.connect("build-finished", _strip_source_solutions)
     app.connect("build-finished", _write_root_favicon)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}
