@@ -116,3 +116,12 @@ def test_bad_inputs():
         va.crossing_diameters(
             wavelength=LAM, permittivity=EPS, quantities=["binding"], d_min=1e-6
         )
+
+
+def test_no_trap_frequency_beyond_the_dipole_resonance():
+    """Re alpha_1 < 0 above the first dipole resonance: nan, not a complex root."""
+    trap = va.TrapComparison(1064e-9, 2.1014, 1e-6, n_angular=16)
+    k = 2 * np.pi / 1064e-9
+    assert mie.mie_polarizability(0.75e-6, 2.1014, k).real < 0
+    assert np.isnan(trap.deviation("trap_frequency_exact_dipole", 1.5e-6))
+    assert np.isfinite(trap.deviation("trap_frequency", 1.5e-6))

@@ -112,12 +112,18 @@ class TrapComparison:
         return mie.mie_polarizability(a, eps, k)
 
     def deviation(self, quantity, diameter):
-        """``sqrt(kappa_model/kappa_exact) - 1`` for one trap quantity and diameter."""
+        """``sqrt(kappa_model/kappa_exact) - 1`` for one trap quantity and diameter.
+
+        ``nan`` where the ratio of the stiffnesses is not positive (for
+        ``trap_frequency_exact_dipole`` beyond the first dipole resonance,
+        where ``Re alpha_1 < 0``).
+        """
         _v.choice(quantity, "quantity", TRAP_QUANTITIES)
         a = 0.5 * _v.real_scalar(diameter, "diameter", "m", positive=True)
         alpha = self._model_polarizability(quantity, a)
-        model = mie.dipole_axial_stiffness(alpha, self.beam)
-        return float(np.sqrt(model / self.exact_stiffness(a))) - 1.0
+        ratio = mie.dipole_axial_stiffness(alpha, self.beam) / self.exact_stiffness(a)
+        # beyond the first dipole resonance Re alpha_1 < 0: no trap frequency
+        return float(np.sqrt(ratio)) - 1.0 if ratio > 0 else float("nan")
 
     def crossing(self, quantity, level, *, d_min=5e-9, d_max=2e-6, n_scan=24):
         """Smallest diameter (m) at which ``|deviation| = level`` (``nan`` if never).
