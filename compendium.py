@@ -75,7 +75,7 @@ def ensure_venv() -> None:
     say("installing optbind, the book tooling and the pinned dependencies "
         "(constraints.txt) ...")
     run([PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-c", ROOT / "constraints.txt", "-e", f"{ROOT}[quantum,parallel,book,test]",
+         "-c", ROOT / "constraints.txt", "-e", f"{ROOT}[quantum,parallel,series,book,test]",
          "-e", TOOLING])
     STAMP.write_text(want)
     say(f"installed in {time.perf_counter() - t0:.0f} s")

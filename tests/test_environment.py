@@ -70,6 +70,7 @@ def test_core_dependencies_and_extras():
     assert set(PYPROJECT["project"]["optional-dependencies"]) == {
         "quantum",
         "parallel",
+        "series",
         "book",
         "test",
     }
@@ -162,6 +163,7 @@ OPTIONAL_IMPORTS = {
     "dynamics/quantum.py": {"qutip"},            # extra "quantum"
     "dynamics/sweeps.py": {"dask", "distributed"},  # extra "parallel", only with a client
     "dynamics/records.py": {"xarray"},           # to_xarray() only, if the user has it
+    "electrodynamics/mie.py": {"mpmath"},        # extra "series", exact ka expansions
 }
 
 

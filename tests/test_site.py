@@ -567,6 +567,19 @@ def test_teaching_page_plans_every_chapter():
         assert needed in text
 
 
+def _div_body(html: str, start: int) -> str:
+    """The HTML from ``start`` to the ``</div>`` that closes the div opened just
+    before it (nested divs counted), so that a sample never runs into the text
+    after a solution."""
+    depth, pos = 1, start
+    for tag in re.finditer(r"<(/?)div\b", html[start:]):
+        depth += -1 if tag.group(1) else 1
+        pos = start + tag.start()
+        if depth == 0:
+            return html[start:pos]
+    return html[start:]
+
+
 def _solution_texts() -> list[str]:
     """A run of six words from the body of every solution of the full site."""
     texts = []
@@ -575,7 +588,7 @@ def _solution_texts() -> list[str]:
         for m in re.finditer(
             r'<div class="[^"]*solution[^"]*admonition[^"]*"[^>]*>', html
         ):
-            plain = unescape(re.sub(r"<[^>]+>", " ", html[m.end() : m.end() + 4000]))
+            plain = unescape(re.sub(r"<[^>]+>", " ", _div_body(html, m.end())))
             plain = re.sub(r"\s+", " ", plain)
             body = plain.split(")", 1)[-1]  # drop "Solution to Exercise k.n (title)"
             words = re.findall(r"[A-Za-z]{4,}(?: [A-Za-z]{3,}){5}", body)

@@ -44,6 +44,7 @@ import re
 from pathlib import Path
 
 __all__ = [
+    "CSV_DIGITS",
     "DPI",
     "FONT_PT",
     "FULL_WIDTH_IN",
@@ -59,6 +60,9 @@ __all__ = [
     "sci",
 ]
 
+#: Significant digits of a figure's CSV data unless a figure asks for more (the
+#: data of a plot are read by eye; exact digits would double the site's size).
+CSV_DIGITS = 7
 #: Set by the runner to the folder where the chapter writes figures and CSV.
 OUTPUT_ENV = "OPTBIND_OUTPUT_DIR"
 #: Width (in) of a full-column figure and of a narrow one.
@@ -612,14 +616,14 @@ class Chapter:
         )
 
     def figure(
-        self, fig, name: str, *, data: dict, alt: str, digits: int | None = None
+        self, fig, name: str, *, data: dict, alt: str, digits: int | None = CSV_DIGITS
     ) -> None:
         """Check, save and glue a figure; write its data; close it.
 
         Writes ``<name>.png`` (``DPI`` dots per inch, the figure's exact size,
         white background; the alt text and the figure's sizes in the PNG's
         text chunks) and ``<name>.csv`` (columns of ``data``, header = keys,
-        ``digits`` significant digits, default: exact), glues the PNG under
+        ``digits`` significant digits), glues the PNG under
         ``"fig-<name>"`` and closes the figure.
 
         Parameters
@@ -631,9 +635,11 @@ class Chapter:
             Equal-length columns (arrays are flattened), at least one.
         alt : str
             What the figure shows, for readers who cannot see it (>= 15 chars).
-        digits : int, optional
-            Significant digits in the CSV (1-17); default: the shortest text
-            that reads back to the same float (exact).
+        digits : int or None, optional
+            Significant digits in the CSV (1-17; default ``CSV_DIGITS``, more
+            than a plot can show); ``None``: the shortest text that reads back
+            to the same float (exact, for reference data compared digit by
+            digit).
 
         Raises
         ------

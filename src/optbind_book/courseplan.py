@@ -98,6 +98,31 @@ def parse_overview(text: str) -> dict:
     return out
 
 
+_GLUE = re.compile(r"\{glue(?P<kind>:[a-z]+)?\}`(?P<body>[^`]+)`")
+
+
+def _qualified(match, docpath):
+    kind, body = match.group("kind") or "", match.group("body")
+    if "::" in body:
+        return match.group(0)
+    if kind == ":text" and ":" not in body:
+        body += ":s"  # the text role splits a format at the last colon
+    return f"{{glue{kind}}}`{docpath}::{body}`"
+
+
+def _qualify_glue(overview: dict, docpath: str) -> dict:
+    """Point glue roles copied out of a chapter at that chapter (``path::key``)."""
+
+    def fix(value):
+        if isinstance(value, str):
+            return _GLUE.sub(lambda m: _qualified(m, docpath), value)
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        return value
+
+    return {key: fix(value) for key, value in overview.items()}
+
+
 def _plan_lines(sessions, overviews) -> list[str]:
     lines = [
         "| session | chapters | reading time |",
@@ -163,7 +188,9 @@ def _directive():
                 for d in docs:
                     path = Path(env.doc2path(d))
                     env.note_dependency(str(path))
-                    overviews[d] = parse_overview(path.read_text(encoding="utf-8"))
+                    overview = parse_overview(path.read_text(encoding="utf-8"))
+                    rel = "/" + path.relative_to(Path(env.srcdir)).as_posix()
+                    overviews[d] = _qualify_glue(overview, rel)
             container = nodes.container(classes=["optbind-course-plan"])
             lines = StringList(
                 _plan_lines(sessions, overviews), source=self.get_source_info()[0]

@@ -15,8 +15,8 @@ derived quantity:
     quadrupole do not radiate there at order ``x^2``; tested).  It is the
     leading-order estimate of the size error of a binding strength.
 
-The trap quantities need the exact stiffness of :func:`~optbind.electrodynamics.
-mie.mie_axial_stiffness`, whose cost is dominated by the beam's multipole
+The trap quantities need the exact stiffness of
+:func:`~optbind.electrodynamics.mie.mie_axial_stiffness`, whose cost is dominated by the beam's multipole
 coefficients; :class:`TrapComparison` keeps one
 :class:`~optbind.electrodynamics.mie.GaussianBeam` (whose coefficients are cached
 per multipole order) and one exact stiffness per radius, so that a whole
@@ -203,9 +203,7 @@ def deviation_curves(
     """
     d = _diameters(diameters)
     quantities = [_quantity(q) for q in quantities]
-    if trap is None and waist is not None and set(quantities) & set(TRAP_QUANTITIES):
-        trap = TrapComparison(wavelength, permittivity, waist, n_angular=n_angular)
-    _check_trap(trap, wavelength, permittivity, waist)
+    trap = _trap_for(trap, quantities, wavelength, permittivity, waist, n_angular)
     out = {}
     for q in quantities:
         if q in TRAP_QUANTITIES:
@@ -220,6 +218,14 @@ def deviation_curves(
                 q, d, wavelength=wavelength, permittivity=permittivity
             )
     return out
+
+
+def _trap_for(trap, quantities, wavelength, permittivity, waist, n_angular):
+    """The given comparison (checked), a new one if trap quantities need it, or None."""
+    if trap is None and waist is not None and set(quantities) & set(TRAP_QUANTITIES):
+        return TrapComparison(wavelength, permittivity, waist, n_angular=n_angular)
+    _check_trap(trap, wavelength, permittivity, waist)
+    return trap
 
 
 def _check_trap(trap, wavelength, permittivity, waist):
@@ -275,9 +281,7 @@ def crossing_diameters(
     """
     quantities = [_quantity(q) for q in quantities]
     levels = [_v.real_scalar(lv, "level", positive=True) for lv in levels]
-    if trap is None and waist is not None and set(quantities) & set(TRAP_QUANTITIES):
-        trap = TrapComparison(wavelength, permittivity, waist, n_angular=n_angular)
-    _check_trap(trap, wavelength, permittivity, waist)
+    trap = _trap_for(trap, quantities, wavelength, permittivity, waist, n_angular)
     out = {}
     for q in quantities:
         if q in TRAP_QUANTITIES:

@@ -5,8 +5,8 @@ Eq. (32), corrected by the radiative term of Eq. (68) in the optical potential
 (Eq. 74) and bare in the photon-scattering (Lindblad) operators of Eq. (76).
 This module solves the same sphere exactly (Lorenz-Mie theory) and compares.
 
-Conventions
------------
+Time, units and symbols
+-----------------------
 * Time dependence ``exp(-i omega t)``, as in the package
   (:mod:`optbind.conventions`) *and* in Bohren & Huffman (BH), *Absorption and
   Scattering of Light by Small Particles* (Wiley, 1983), whose formulas and
@@ -438,7 +438,12 @@ def mie_polarizability(radius, permittivity, k):
 
 def _series_ops(order):
     """Truncated power-series helpers (coefficient lists of mpmath numbers)."""
-    import mpmath as mp
+    try:
+        import mpmath as mp
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise ImportError(
+            "the exact power series need mpmath: pip install 'optbind[series]'"
+        ) from exc
 
     def mul(p, q):
         return [mp.fsum(p[i] * q[n - i] for i in range(n + 1)) for n in range(order)]
