@@ -14,7 +14,7 @@ from optbind.analysis import pt_symmetry as pt
 
 @pytest.fixture(scope="module")
 def cycle08():
-    """Averaged cycle and shooting orbit at P1/P2 = 0.8 (delic2020, gamma/omega 0.02)."""
+    """Averaged cycle and shooting orbit at P1/P2 = 0.8 (delic2020, gamma = 0.02 w)."""
     eng = lc.pair_dynamics(0.8, temperature=1e-3, recoil="foci")
     cyc = lc.averaged_limit_cycle(eng)
     orb = lc.periodic_orbit(eng, cyc, steps_per_period=48, max_iter=4)

@@ -96,7 +96,7 @@ __all__ = [
 def pair_dynamics(power_ratio, *, phi=np.pi / 2, kd_mod=np.pi / 2, n=None,
                   params="delic2020", gamma_over_omega=0.02, temperature=0.0,
                   recoil="off"):
-    """Engine of the detuned pair of :func:`optbind.dynamics.sweeps.pair_limit_cycle_task`.
+    """Engine of the pair of :func:`optbind.dynamics.sweeps.pair_limit_cycle_task`.
 
     Two spheres of ``params`` in tweezers at ``k d = kd_mod + 2 pi n`` with
     phase difference ``phi`` and power ratio ``P_1/P_2``
@@ -204,9 +204,10 @@ def closed_form_first_harmonic_forces(array, amplitudes):
     """Leading-order describing function of a tweezer pair in closed form, in N.
 
     Beyond the paper.  Near the foci the axial binding force on particle ``j``
-    is ``(C_jk/kappa) [sin(kappa (z_k - z_j) + theta_j) - sin theta_j]``
-    (the phase ``kappa z`` of each tweezer field at its particle, Eq. 85 and the
-    renormalisation ``K_j = C_jk`` of Eq. 84 are its linear terms), and the
+    is ``(P/kappa) [sin(kappa (z_k - z_j) + theta_j) - sin theta_j]`` with
+    ``theta_{1,2} = k d -+ phi`` (the phase ``kappa z`` of each tweezer field at
+    its particle; its linear terms are ``C_jk = P cos theta_j`` of Eq. 85 and the
+    renormalisation ``K_j = C_jk`` of Eq. 84), and the
     Gaussian-beam trap force is ``-m omega_j^2 z/(1 + z^2/z_R^2)^2``
     (Eqs. 77-79).  With ``z = Re[a e^{i theta}]``, ``sin(x cos psi)`` has the
     first harmonic ``2 J_1(x) cos psi`` and ``cos(x cos psi)`` none, so
@@ -348,7 +349,7 @@ class AveragedCycle:
 
 def averaged_limit_cycle(engine, *, guess=None, omega_guess=None, n_phase=32, tol=1e-12,
                          model="exact"):
-    """Limit cycle from the harmonic balance ``hat F_j/m_j + (w^2 - i w gamma) a_j = 0``.
+    """Limit cycle by harmonic balance ``hat F_j/m_j + (w^2 - i w gamma) a_j = 0``.
 
     Beyond the paper.  Unknowns ``kappa a_1`` (real), ``kappa a_2`` (complex) and
     ``w/omega_0`` (``omega_0`` the largest linear frequency) are found with
