@@ -5,6 +5,7 @@
 * :mod:`~optbind.analysis.errata` -- the printed formulas that need correcting, with evidence;
 * :mod:`~optbind.analysis.approximations` -- sizes of the approximations of Sec. III;
 * :mod:`~optbind.analysis.pt_symmetry` -- PT symmetry and exceptional points of a pair;
+* :mod:`~optbind.analysis.limit_cycles` -- limit cycles of a pair: averaging, Floquet, phase noise;
 * :mod:`~optbind.analysis.linearisation` -- Lamb-Dicke parameters, thermal amplitudes;
 * :mod:`~optbind.analysis.euler_lagrange` -- Eqs. (21), (28): forces and torques by two routes;
 * :mod:`~optbind.analysis.recoil` -- recoil diffusion (87a, 87b) and Ehrenfest forces;
@@ -16,6 +17,6 @@ from .._lazy import submodule_getattr
 
 _MODULES = ('amplification', 'maps', 'errata', 'approximations', 'pt_symmetry',
             'linearisation', 'appendix_c', 'measurement', 'amplifier',
-            'euler_lagrange', 'recoil', 'stationary', 'validity')
+            'euler_lagrange', 'recoil', 'stationary', 'validity', 'limit_cycles')
 __all__ = list(_MODULES)
 __getattr__ = submodule_getattr(__name__, _MODULES)
