@@ -18,7 +18,7 @@ from optbind.linear.chain import chain_array
 
 
 def _signal_trajectories(t, z, v):
-    """Trajectories (one trajectory, axis z) holding given displacements and velocities."""
+    """Trajectories (one trajectory, axis z) holding given displacements, velocities."""
     n = z.shape[1]
     dims4 = ("time", "trajectory", "particle", "axis")
     return Trajectories(
@@ -45,7 +45,7 @@ def test_lock_in_recovers_amplitude_and_rejects_other_lines():
     t = np.linspace(0.0, 40 * np.pi, 8001)
     x = 0.7 * np.cos(2.0 * t + 0.3) + 5.0 * np.cos(3.0 * t)
     a = cd.lock_in(t, x, 2.0)
-    assert abs(a - 0.7 * np.exp(-0.3j)) < 5e-3   # measured 1.4e-3 (leak of the 5.0 line)
+    assert abs(a - 0.7 * np.exp(-0.3j)) < 5e-3   # measured 1.4e-3 (leak of the 5 line)
     b = cd.lock_in(t, np.stack([x, 2 * x], axis=1), 3.0, t_min=10.0)
     assert np.allclose(np.abs(b), [5.0, 10.0], rtol=2e-3)
 
@@ -115,7 +115,7 @@ def test_compression_point_of_a_known_saturation():
 
 # ------------------------------------------------------------------ engine
 def test_engine_threshold_is_the_chain_model_threshold(chain3):
-    """g_c of the engine's Jacobian vs the closed form of amplification.critical_coupling:
+    """g_c of the engine's Jacobian vs amplification.critical_coupling (closed form):
     measured 0.63683 vs 0.63499 (N = 3, +0.29 %, the O(1/kd) deviation at kd = 57)."""
     gc = cd.engine_critical_coupling(3)
     ref = amp.critical_coupling(3, 20.0)
@@ -128,8 +128,8 @@ def test_lyapunov_at_the_foci_is_the_linear_growth_rate(chain3):
     """Known case 1: at the unstable fixed point the separation of two trajectories
     grows at max Re(lambda).  Measured 0.29005 +- 0.0001 against 0.28906 from the
     Jacobian (N = 3, omega0 dt = 0.2; BAOAB's growth rate is high by O(dt^2): 0.2900 at
-    0.1, 0.2929 at 0.2 in tests/test_nonlinear.py).  The reference (started at 1e-6/kappa)
-    takes the shape of the unstable eigenvector (overlap 0.99999)."""
+    0.1, 0.2929 at 0.2 in tests/test_nonlinear.py).  The reference (started at
+    1e-6/kappa) takes the shape of the unstable eigenvector (overlap 0.99999)."""
     ch, eng = chain3
     dt = 0.2 / ch.omega0
     rng = np.random.default_rng(4)
@@ -163,7 +163,8 @@ def test_lyapunov_on_the_limit_cycle_is_zero(chain3):
     tr = r["trajectories"]
     t_min = 22 / ch.gamma
     amps = cd.site_amplitudes(tr, t_min=t_min)[0] * ch.array.kappa
-    assert np.all(np.diff(amps) < 0) and 1.0 < amps[0] < 2.0   # measured 1.44, 0.90, 0.51
+    # measured 1.44, 0.90, 0.51
+    assert np.all(np.diff(amps) < 0) and 1.0 < amps[0] < 2.0
     times, states = cd.poincare_returns(tr, t_min=t_min)
     spread = cd.return_spread(states, np.sqrt(np.mean(amps**2)) / ch.array.kappa)
     assert spread < 0.01
@@ -189,7 +190,8 @@ def test_drive_of_free_particles_is_the_forced_oscillator():
     wd = w[0]
     f0 = 1e-3 / ch.array.kappa * m * w[0] * ch.gamma
     amps = np.array([[f0], [0.0]])
-    resp = 1.0 / (m * (w[0] ** 2 - wd**2 - 1j * ch.gamma * wd))   # z = Re[resp F e^{-iwt}]
+    # z = Re[resp F e^{-iwt}]
+    resp = 1.0 / (m * (w[0] ** 2 - wd**2 - 1j * ch.gamma * wd))
     a0 = resp * f0
     q0 = np.array([[a0.real], [0.0]])
     p0 = np.array([[m * wd * a0.imag], [0.0]])

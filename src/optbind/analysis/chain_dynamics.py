@@ -1,4 +1,4 @@
-"""What the unstable chain does: saturation, attractors, driven response (beyond the paper).
+"""The unstable chain: saturation, attractors, driven response (beyond the paper).
 
 At the parameters of Fig. 2(b) (``g = gamma_g``, ``omega0 = 20 gamma_g``,
 ``k d = phi = pi/4``) every chain with ``N >= 3`` is linearly unstable
@@ -487,7 +487,7 @@ def return_spread(states, scale):
 
 
 def return_distances(states, scale, max_lag):
-    """RMS distance between Poincaré return points ``k`` returns apart, ``k = 1..max_lag``.
+    """RMS distance of Poincaré return points ``k`` returns apart, ``k = 1..max_lag``.
 
     ``d_k = sqrt(mean_r |X_{r+k} - X_r|^2) / scale``.  A limit cycle crossing
     the section once per period has ``d_1 ~ 0``; a cycle that closes after
@@ -597,7 +597,8 @@ def lyapunov_exponent(engine, initial_displacements, initial_momenta=None, *, dt
     >>> from optbind.linear.chain import chain_array
     >>> c = chain_array(2)
     >>> eng = TweezerArrayDynamics(c.array, gamma=c.gamma, temperature=0.0,
-    ...                            recoil="off", binding=False, static_force="compensate")
+    ...                            recoil="off", binding=False,
+    ...                            static_force="compensate")
     >>> r = lyapunov_exponent(eng, np.zeros((2, 1)), dt=0.2 / c.omega0, n_segments=3,
     ...                       segment_steps=50, n_blocks=2)
     >>> round(float(r["exponent"][0] / c.gamma), 2)
