@@ -10,13 +10,16 @@
 * :mod:`~optbind.analysis.euler_lagrange` -- Eqs. (21), (28): forces and torques by two routes;
 * :mod:`~optbind.analysis.recoil` -- recoil diffusion (87a, 87b) and Ehrenfest forces;
 * :mod:`~optbind.analysis.stationary` -- one stationary state by three engines;
-* :mod:`~optbind.analysis.validity` -- up to which sphere size the point-dipole numbers hold.
+* :mod:`~optbind.analysis.validity` -- up to which sphere size the point-dipole numbers hold;
+* :mod:`~optbind.analysis.chain_dynamics` -- what the unstable chain does: saturation,
+  attractors, Lyapunov exponents, driven response.
 """
 
 from .._lazy import submodule_getattr
 
 _MODULES = ('amplification', 'maps', 'errata', 'approximations', 'pt_symmetry',
             'linearisation', 'appendix_c', 'measurement', 'amplifier',
-            'euler_lagrange', 'recoil', 'stationary', 'validity', 'limit_cycles')
+            'euler_lagrange', 'recoil', 'stationary', 'validity', 'limit_cycles',
+            'chain_dynamics')
 __all__ = list(_MODULES)
 __getattr__ = submodule_getattr(__name__, _MODULES)

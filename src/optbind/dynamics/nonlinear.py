@@ -766,7 +766,7 @@ class TweezerArrayDynamics:
 
     # ---------------------------------------------------------- simulate
     def simulate(self, *, dt, n_steps, n_traj=1, seed=None, initial_displacements=None,
-                 initial_momenta=None, record_every=1, recoil_every=1):
+                 initial_momenta=None, record_every=1, recoil_every=1, drive=None):
         """Integrate the nonlinear Langevin equations with :func:`baoab`.
 
         Parameters
@@ -788,6 +788,11 @@ class TweezerArrayDynamics:
         recoil_every : int
             For ``recoil="positions"``: steps between re-evaluations of the
             recoil diffusion at the current positions (>= 1).
+        drive : callable, optional
+            Extra time-dependent force ``drive(t) -> array`` in N, broadcastable
+            to (n_traj, N, A), with ``t`` in s (beyond the paper: a weak probe
+            force).  :func:`baoab` evaluates the force once per step, at the
+            times ``t = n dt`` of its kicks, so the drive is sampled there.
 
         Returns
         -------
@@ -822,8 +827,20 @@ class TweezerArrayDynamics:
 
         else:
             diffusion = None
+        force = self._dof_forces
+        if drive is not None:
+            if not callable(drive):
+                raise TypeError("drive must be callable: drive(t) -> force in N")
+            calls = [0]
+
+            def force(q):
+                extra = np.broadcast_to(np.asarray(drive(calls[0] * dt), dtype=float),
+                                        shape).reshape(n_traj, self.n_dof)
+                calls[0] += 1
+                return self._dof_forces(q) + extra
+
         times, q, p = baoab(
-            self._dof_forces,
+            force,
             q0,
             p0,
             self._dof_masses,
