@@ -9,13 +9,15 @@
 * :mod:`~optbind.analysis.euler_lagrange` -- Eqs. (21), (28): forces and torques by two routes;
 * :mod:`~optbind.analysis.recoil` -- recoil diffusion (87a, 87b) and Ehrenfest forces;
 * :mod:`~optbind.analysis.stationary` -- one stationary state by three engines;
-* :mod:`~optbind.analysis.validity` -- up to which sphere size the point-dipole numbers hold.
+* :mod:`~optbind.analysis.validity` -- up to which sphere size the point-dipole numbers hold;
+* :mod:`~optbind.analysis.quantum_regime` -- Eq. (72) against Eq. (82) at enlarged Lamb-Dicke
+  parameters.
 """
 
 from .._lazy import submodule_getattr
 
 _MODULES = ('amplification', 'maps', 'errata', 'approximations', 'pt_symmetry',
             'linearisation', 'appendix_c', 'measurement', 'amplifier',
-            'euler_lagrange', 'recoil', 'stationary', 'validity')
+            'euler_lagrange', 'recoil', 'stationary', 'validity', 'quantum_regime')
 __all__ = list(_MODULES)
 __getattr__ = submodule_getattr(__name__, _MODULES)
