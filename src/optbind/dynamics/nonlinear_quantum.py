@@ -474,7 +474,7 @@ class AxialMasterEquation:
         return lam / self.omega_unit
 
     def liouvillian(self, kind="full"):
-        """Dimensionless Liouvillian (time in ``1/omega_1``) on the grid basis, one or two particles.
+        """Dimensionless Liouvillian (time in ``1/omega_1``) on the grid basis, N = 1 or 2.
 
         Assembled as ``L_1 (+) L_2 + diag(Lambda_int)`` from the one-particle
         Liouvillians of :meth:`steady_state` (sparse Kronecker sums, in QuTiP's
@@ -568,7 +568,6 @@ class AxialMasterEquation:
         fun = self.kernel if kind == "full" else self.linear_kernel
         eye = np.eye(n)
         a = g["a"]
-        ada = a.conj().T @ a
         singles, parts = [], []
         for j in range(N):
             z = np.zeros((n, N))
@@ -577,13 +576,13 @@ class AxialMasterEquation:
             parts.append(lj)
             T = 0.5 * self.omega_eff[j] / self.omega_unit * (g["Y"] @ g["Y"])
             L = -1j * (np.kron(eye, T) - np.kron(T.T, eye)) + np.diag(lj.ravel(order="F"))
-            for op, rate in ((a, self.gamma * (self.n_th + 1)), (a.conj().T, self.gamma * self.n_th)):
+            rates = ((a, self.gamma * (self.n_th + 1)), (a.conj().T, self.gamma * self.n_th))
+            for op, rate in rates:
                 if rate > 0:
                     od = op.conj().T @ op
                     L = L + rate * (np.kron(op.conj(), op) - 0.5 * np.kron(eye, od)
                                     - 0.5 * np.kron(od.T, eye))
             singles.append(L)
-        del ada
         lam4 = lam.reshape([n] * (2 * N))
         for j in range(N):
             shape = [1] * (2 * N)
