@@ -13,6 +13,8 @@
 * :mod:`~optbind.analysis.validity` -- up to which sphere size the point-dipole numbers hold;
 * :mod:`~optbind.analysis.chain_dynamics` -- what the unstable chain does: saturation,
   attractors, Lyapunov exponents, driven response.
+* :mod:`~optbind.analysis.quantum_regime` -- Eq. (72) against Eq. (82) at enlarged Lamb-Dicke
+  parameters.
 """
 
 from .._lazy import submodule_getattr
@@ -20,6 +22,6 @@ from .._lazy import submodule_getattr
 _MODULES = ('amplification', 'maps', 'errata', 'approximations', 'pt_symmetry',
             'linearisation', 'appendix_c', 'measurement', 'amplifier',
             'euler_lagrange', 'recoil', 'stationary', 'validity', 'limit_cycles',
-            'chain_dynamics')
+            'chain_dynamics', 'quantum_regime')
 __all__ = list(_MODULES)
 __getattr__ = submodule_getattr(__name__, _MODULES)

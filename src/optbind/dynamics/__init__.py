@@ -8,7 +8,9 @@
   (Eqs. 72, 76-78, C10b) of a :class:`~optbind.linear.array.LinearArray`;
 * :mod:`~optbind.dynamics.records` -- labelled results saved with coordinates and units;
 * :mod:`~optbind.dynamics.sweeps` -- sweeps of stochastic ensembles, serial or on dask;
-* :mod:`~optbind.dynamics.spectra` -- motional spectra (symmetrised, sideband-resolved).
+* :mod:`~optbind.dynamics.spectra` -- motional spectra (symmetrised, sideband-resolved);
+* :mod:`~optbind.dynamics.nonlinear_quantum` -- the master equation (72) without
+  linearisation for axial motion (extra ``quantum``).
 
 The linear engines share one calling convention: the model first, options keyword-only,
 ``damping="lindblad"`` by default, randomness through ``seed``.
@@ -17,6 +19,6 @@ The linear engines share one calling convention: the model first, options keywor
 from .._lazy import submodule_getattr
 
 _MODULES = ('moments', 'quantum', 'langevin', 'response', 'nonlinear', 'records',
-            'sweeps', 'spectra')
+            'sweeps', 'spectra', 'nonlinear_quantum')
 __all__ = list(_MODULES)
 __getattr__ = submodule_getattr(__name__, _MODULES)
