@@ -809,8 +809,8 @@ def floquet_linewidth(engine, orbit, *, temperature=None, recoil=None):
 
     Beyond the paper.  Without averaging: the asymptotic phase of the noisy
     orbit diffuses with ``<Delta theta^2>/t = (1/T) int_0^T Z_v(t)^T
-    (2 Q/m m) Z_v(t) dt`` (``Z_v`` the velocity part of
-    :attr:`PeriodicOrbit.phase_response`, ``2 Q`` the momentum-noise rate of
+    (2 Q/m m) Z_v(t) dt`` (``Z_v`` the velocity part of the attribute
+    ``phase_response`` of :class:`PeriodicOrbit`, ``2 Q`` the momentum-noise rate of
     gas and recoil), the standard linear-noise result for limit cycles; it is
     the Lorentzian full width of the line.  Independent of
     :func:`phase_diffusion_linewidth`, which it should equal up to the
