@@ -161,6 +161,7 @@ def _third_party_imports(path: Path) -> set[str]:
 #: modules allowed one optional import each, and why
 OPTIONAL_IMPORTS = {
     "dynamics/quantum.py": {"qutip"},            # extra "quantum"
+    "dynamics/nonlinear_quantum.py": {"qutip"},  # extra "quantum", solvers only
     "dynamics/sweeps.py": {"dask", "distributed"},  # extra "parallel", only with a client
     "dynamics/records.py": {"xarray"},           # to_xarray() only, if the user has it
     "electrodynamics/mie.py": {"mpmath"},        # extra "series", exact ka expansions
