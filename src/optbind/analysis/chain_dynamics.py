@@ -130,7 +130,8 @@ def engine_critical_coupling(n_particles, *, bracket=(0.05, 1.0),
                              omega0_over_gamma=20.0, xtol=1e-6):
     """Coupling ``g_c/gamma_g`` where the engine's fastest mode stops decaying.
 
-    Root of ``max Re lambda(g)`` (:meth:`TweezerArrayDynamics.linear_rates`
+    Root of ``max Re lambda(g)``
+    (:meth:`~optbind.dynamics.nonlinear.TweezerArrayDynamics.linear_rates`
     of :func:`chain_engine`) by Brent's method; the chain model's closed form
     is :func:`optbind.analysis.amplification.critical_coupling`.
 
@@ -301,8 +302,9 @@ def mode_shape(trajectories, *, t_min=None, frequency=None):
 def unstable_mode(engine):
     """Fastest linear mode of the engine at the foci: eigenvalue and mode shape.
 
-    Eigenvector of :meth:`TweezerArrayDynamics.drift_matrix` for the eigenvalue
-    with the largest real part and positive frequency; its position part is
+    Eigenvector of
+    :meth:`~optbind.dynamics.nonlinear.TweezerArrayDynamics.drift_matrix` for the
+    eigenvalue with the largest real part and positive frequency; its position part is
     the complex amplitude ``A_j`` of ``z_j = Re[A_j e^{lambda t}]``.
 
     Parameters
