@@ -719,13 +719,19 @@ def _good_figure(ch):
 def test_kit_figure_writes_png_csv_and_glues_a_hidden_image(kit):
     from PIL import Image
 
-    from optbind_book.chapter import CSS_PX_PER_IN, DPI, FULL_WIDTH_IN
+    from optbind_book.chapter import CSS_PX_PER_IN, CSV_DIGITS, DPI, FULL_WIDTH_IN
 
     fig, x = _good_figure(kit)
     assert kit.figure(fig, "line", data={"x": x, "y": 2 * x}, alt="A line against x") is None
     png = kit.figures["line"]
     rows = list(csv.DictReader((png.parent / "line.csv").open()))
-    assert len(rows) == x.size and float(rows[7]["y"]) == 2 * x[7]  # exact repr
+    # CSV_DIGITS significant digits by default, the shortest exact text on request
+    assert len(rows) == x.size and rows[7]["y"] == f"{2 * x[7]:.{CSV_DIGITS}g}"
+    assert float(rows[7]["y"]) != 2 * x[7]  # 0.7035175879... is really rounded
+    fig, x = _good_figure(kit)
+    kit.figure(fig, "exact", data={"x": x, "y": 2 * x}, alt="A line against x", digits=None)
+    rows = list(csv.DictReader((png.parent / "exact.csv").open()))
+    assert float(rows[7]["y"]) == 2 * x[7]  # exact repr
     with Image.open(png) as im:
         # the figure's exact size at DPI: 2x its largest displayed size
         assert im.size[0] == round(FULL_WIDTH_IN * DPI)
@@ -733,7 +739,7 @@ def test_kit_figure_writes_png_csv_and_glues_a_hidden_image(kit):
         assert im.text["Description"] == "A line against x"
         assert float(im.text["optbind:min_font_pt"]) >= 12.6
         assert im.convert("RGBA").getpixel((2, 2)) == (255, 255, 255, 255)  # white
-    (bundle, kw), = kit.shown
+    (bundle, kw), _ = kit.shown  # "line", then "exact"
     prefix = "application/papermill.record/"
     assert set(bundle) == {prefix + "image/png", prefix + "text/plain"}
     assert kw["metadata"]["scrapbook"] == {"name": "fig-line", "mime_prefix": prefix}

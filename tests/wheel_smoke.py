@@ -10,7 +10,8 @@ that
 * ``optbind.parameters.available()`` and ``load()`` work (package data);
 * every module of the installed package imports, or raises an ImportError
   naming the extra it needs (``pip install optbind[quantum]``);
-* the docstring examples (doctest) of every importable module pass.
+* the docstring examples (doctest) of every importable module pass, or stop
+  at an ImportError naming the extra they need (then they are listed as such).
 
 It prints a short summary and exits non-zero on any failure.  It is not a
 pytest module (pytest collects ``test_*.py`` only).
@@ -105,6 +106,27 @@ def _modules(package) -> list[str]:
     return sorted(names)
 
 
+class _Runner(doctest.DocTestRunner):
+    """A doctest runner that notes when an example stops at an ImportError naming
+    the extra to install (``pip install optbind[...]``): such a docstring needs
+    that extra and is not a failure of the core wheel."""
+
+    def run(self, test, *args, **kwargs):
+        self.needs_extra = None
+        return super().run(test, *args, **kwargs)
+
+    def report_unexpected_exception(self, out, test, example, exc_info):
+        hint = EXTRA_HINT.search(str(exc_info[1]))
+        if isinstance(exc_info[1], ImportError) and hint and self.needs_extra is None:
+            self.needs_extra = hint.group("extra")
+        if self.needs_extra is None:
+            super().report_unexpected_exception(out, test, example, exc_info)
+
+    def report_failure(self, out, test, example, got):
+        if self.needs_extra is None:  # later examples of a docstring that needs an extra
+            super().report_failure(out, test, example, got)
+
+
 def main() -> int:
     failures: list[str] = []
     optbind = _check_import(failures)
@@ -135,12 +157,17 @@ def main() -> int:
             continue
         imported.append(name)
         finder = doctest.DocTestFinder(exclude_empty=True)
-        runner = doctest.DocTestRunner(optionflags=flags)
+        runner = _Runner(optionflags=flags)
         for test in finder.find(module, name):
             if not test.examples:
                 continue
             docstrings += 1
             result = runner.run(test)
+            if runner.needs_extra is not None:
+                extras[test.name] = runner.needs_extra
+                print(f"needs extra: example {test.name} [{runner.needs_extra}]",
+                      flush=True)
+                continue
             attempted += result.attempted
             failed += result.failed
             if result.failed:
